@@ -1,0 +1,1 @@
+"""A static site generator for multilingual, math-heavy, interactive textbooks."""

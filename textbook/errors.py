@@ -1,0 +1,62 @@
+"""User-facing errors: a SourceError points at the file, line and column a user wrote."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textbook.model import Location
+
+
+class SourceError(Exception):
+    """A mistake in the book's input (a chapter, template, config), not a bug in the compiler."""
+
+    def __init__(self, location: Location, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.location = location
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.headline()
+
+    def headline(self) -> str:
+        """`path:line:col: message (hint)` on one line."""
+        text = f"{self.location}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def format(self, root: Path | None = None) -> str:
+        """The headline followed by the offending source line and a caret under the column."""
+        line = source_line(self.location, root)
+        if line is None:
+            return self.headline()
+        caret = " " * (max(self.location.column, 1) - 1) + "^"
+        return f"{self.headline()}\n    {line}\n    {caret}"
+
+
+class SourceWarning(SourceError):
+    """Something suspicious that still builds; `--strict` turns warnings into failures."""
+
+
+class BuildErrors(Exception):
+    """Several SourceErrors found in one pass; raised after collecting, so none is lost."""
+
+    def __init__(self, errors: Iterable[SourceError]) -> None:
+        self.errors = tuple(errors)
+        super().__init__(f"{len(self.errors)} error(s)")
+
+
+def source_line(location: Location, root: Path | None = None) -> str | None:
+    """The text of the line a location points at, or None when it cannot be read."""
+    path = location.path if root is None or location.path.is_absolute() else root / location.path
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if 1 <= location.line <= len(lines):
+        return lines[location.line - 1].expandtabs(4)
+    return None
+
+
+def sort_errors(errors: Iterable[SourceError]) -> list[SourceError]:
+    """Errors in a stable order: by file, then line, then column, then message."""
+    return sorted(errors, key=lambda e: (str(e.location.path), e.location.line, e.location.column, e.message))
