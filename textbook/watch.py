@@ -1,0 +1,67 @@
+"""Watch the book's inputs and rebuild on change; results go to the live-reload hub and a log."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import watchfiles
+
+from textbook.livereload import LiveReloadHub
+
+WATCHED_NAMES = ("chapters", "templates", "demos", "images", "book.yaml")
+# Changes closer together than STEP_MS are one edit (an editor's save is often several writes);
+# a burst never waits longer than MAX_WAIT_MS before it builds.
+STEP_MS = 30
+MAX_WAIT_MS = 400
+
+Rebuild = Callable[[frozenset[Path]], Sequence[str]]
+"""Rebuilds after the given paths changed; returns error lines, empty on success."""
+
+
+def watched_paths(root: Path) -> list[Path]:
+    """The inputs of the book at `root` that exist: its content folders and book.yaml."""
+    return [root / name for name in WATCHED_NAMES if (root / name).exists()]
+
+
+def publish_result(hub: LiveReloadHub, errors: Sequence[str], log: Callable[[str], None]) -> None:
+    """Tell the pages and the terminal how a build went."""
+    if errors:
+        hub.publish_errors(errors)
+        log(f"build failed ({len(errors)} error(s)); still serving the last good build")
+        for line in errors:
+            log(line)
+    else:
+        hub.publish_success()
+        log("rebuilt; pages reloaded")
+
+
+def watch_and_rebuild(root: Path, rebuild: Rebuild, hub: LiveReloadHub, stop: threading.Event,
+                      log: Callable[[str], None]) -> None:
+    """Rebuild after every burst of changes under the book's inputs, until `stop` is set."""
+    paths = watched_paths(root)
+    if not paths:
+        stop.wait()
+        return
+    changes_seen = watchfiles.watch(*paths, debounce=MAX_WAIT_MS, step=STEP_MS, stop_event=stop,
+                                    rust_timeout=200, raise_interrupt=False)
+    for changes in changes_seen:
+        changed = frozenset(Path(path) for _, path in changes)
+        publish_result(hub, guarded_rebuild(rebuild, changed), log)
+
+
+def guarded_rebuild(rebuild: Rebuild, changed: frozenset[Path]) -> Sequence[str]:
+    """Run a rebuild; a crash (a compiler bug) becomes an error line so serving goes on."""
+    try:
+        return rebuild(changed)
+    except Exception as error:  # noqa: BLE001 (the dev server must outlive a compiler bug)
+        return [f"internal error while rebuilding: {type(error).__name__}: {error}"]
+
+
+def start_watching(root: Path, rebuild: Rebuild, hub: LiveReloadHub, stop: threading.Event,
+                   log: Callable[[str], None]) -> threading.Thread:
+    """Run watch_and_rebuild on a background thread; set `stop` and join it to end."""
+    thread = threading.Thread(target=watch_and_rebuild, args=(root, rebuild, hub, stop, log),
+                              name="watcher", daemon=True)
+    thread.start()
+    return thread
