@@ -1,0 +1,163 @@
+"""A chapter body -> HTML: protect code, math and include tags, run Markdown, put them back."""
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from markdown import Markdown
+from markdown.extensions.toc import slugify_unicode, unique
+
+from textbook.cjk import CjkEmphasisExtension
+from textbook.errors import BuildErrors, SourceError, sort_errors
+from textbook.includes import IncludeCall, IncludeSpec, check_include
+from textbook.mathml import render_math
+from textbook.model import Location
+from textbook.protect import Protected, Token, protect
+
+_HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.DOTALL)
+_ID_ATTRIBUTE = re.compile(r'\sid="([^"]*)"')
+_TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"\s+")
+_MATH_IN_INCLUDE = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of the body, for a table of contents."""
+
+    level: int
+    id: str
+    text: str  # plain text
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    """The body's HTML (root-relative URLs still unresolved) and its headings in order."""
+
+    html: str
+    headings: tuple[Heading, ...]
+
+
+@functools.lru_cache(maxsize=1)
+def _converter() -> Markdown:
+    """The one configured Markdown converter; reused (after reset) because building it is slow."""
+    extensions = ["tables", "footnotes", "attr_list", "fenced_code", CjkEmphasisExtension()]
+    return Markdown(extensions=extensions, tab_length=4)
+
+
+def render_markdown(text: str) -> str:
+    """Markdown -> HTML with the book's extensions (no include, math or heading-id handling)."""
+    converter = _converter()
+    converter.reset()
+    return str(converter.convert(text))
+
+
+def render_body(body: str, origin: Location, specs: Mapping[str, IncludeSpec],
+                render_include: Callable[[IncludeCall], str]) -> RenderedBody:
+    """Markdown with include tags and $$math$$ -> HTML; raises BuildErrors with every error."""
+    protected = protect(body, origin)
+    converted = render_markdown(protected.text)
+    converted, headings = assign_heading_ids(converted, protected)
+    errors: list[SourceError] = []
+    restorer = _Restorer(protected, specs, render_include, errors)
+    result = restorer.pattern.sub(restorer, converted)
+    if errors:
+        raise BuildErrors(sort_errors(errors))
+    return RenderedBody(result, headings)
+
+
+def _placeholder_pattern(prefix: str) -> str:
+    return f"{prefix}(\\d+)Q"
+
+
+@functools.lru_cache(maxsize=8)
+def _restore_pattern(prefix: str) -> re.Pattern[str]:
+    """Code elements (restored verbatim), placeholders alone in a paragraph (blocks), other placeholders."""
+    placeholder = _placeholder_pattern(prefix)
+    return re.compile(f"<code\\b[^>]*>.*?</code>|<p>{placeholder}</p>|{placeholder}", re.DOTALL)
+
+
+class _Restorer:
+    """The replacement function that turns each placeholder into its HTML."""
+
+    def __init__(self, protected: Protected, specs: Mapping[str, IncludeSpec],
+                 render_include: Callable[[IncludeCall], str], errors: list[SourceError]) -> None:
+        self.tokens = protected.tokens
+        self.specs = specs
+        self.render_include = render_include
+        self.errors = errors
+        self.pattern = _restore_pattern(protected.prefix)
+        self.in_code = re.compile(_placeholder_pattern(protected.prefix))
+
+    def __call__(self, match: re.Match[str]) -> str:
+        if match.group(1):
+            return self.render(self.tokens[int(match.group(1))], is_block=True)
+        if match.group(2):
+            return self.render(self.tokens[int(match.group(2))], is_block=False)
+        # Markdown made this code (an indented block): what it holds is shown as written.
+        return self.in_code.sub(lambda m: html.escape(self.tokens[int(m.group(1))].source, quote=False),
+                                match.group())
+
+    def render(self, token: Token, is_block: bool) -> str:
+        """The HTML for one token outside code; errors are collected, not raised."""
+        try:
+            if isinstance(token.payload, SourceError):
+                raise token.payload
+            if isinstance(token.payload, IncludeCall):
+                return self.include(token.payload)
+            if token.kind == "math":
+                return render_math(token.payload, is_block, token.location)
+            text = html.escape(token.payload, quote=False)
+            return f"<p>{text}</p>" if is_block else text
+        except SourceError as error:
+            self.errors.append(error)
+        except BuildErrors as errors:
+            self.errors.extend(errors.errors)
+        return ""
+
+    def include(self, call: IncludeCall) -> str:
+        """The include's HTML, with any `$$math$$` its parameters carried rendered inline."""
+        problems = check_include(call, self.specs)
+        if problems:
+            raise BuildErrors(problems)
+        output = self.render_include(call)
+        if "$$" not in output:
+            return output
+        return _MATH_IN_INCLUDE.sub(lambda m: render_math(html.unescape(m.group(1)), False, call.location), output)
+
+
+def assign_heading_ids(converted: str, protected: Protected) -> tuple[str, tuple[Heading, ...]]:
+    """Give every heading a readable, unique id (kept when the author set one) and list them."""
+    used = {m.group(1) for h in _HEADING.finditer(converted) if (m := _ID_ATTRIBUTE.search(h.group(2)))}
+    headings: list[Heading] = []
+    placeholder = re.compile(_placeholder_pattern(protected.prefix))
+
+    def replace(match: re.Match[str]) -> str:
+        level, attributes, inner = int(match.group(1)), match.group(2), match.group(3)
+        text = plain_text(placeholder.sub(lambda m: _token_text(protected.tokens[int(m.group(1))]), inner))
+        explicit = _ID_ATTRIBUTE.search(attributes)
+        if explicit:
+            headings.append(Heading(level, explicit.group(1), text))
+            return match.group()
+        slug = unique(slugify_unicode(text, "-") or f"section-{len(headings) + 1}", used)
+        headings.append(Heading(level, slug, text))
+        return f'<h{level} id="{slug}"{attributes}>{inner}</h{level}>'
+
+    return _HEADING.sub(replace, converted), tuple(headings)
+
+
+def _token_text(token: Token) -> str:
+    """What a token reads as in a heading's plain text: TeX for math, nothing for an include."""
+    if token.kind == "math" and isinstance(token.payload, str):
+        return html.escape(token.payload.strip(), quote=False)
+    if token.kind == "raw" and isinstance(token.payload, str):
+        return html.escape(token.payload, quote=False)
+    return ""
+
+
+def plain_text(fragment: str) -> str:
+    """An HTML fragment's text: tags dropped, entities decoded, whitespace collapsed."""
+    return _SPACES.sub(" ", html.unescape(_TAG.sub("", fragment))).strip()

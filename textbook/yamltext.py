@@ -1,0 +1,60 @@
+"""YAML where every plain scalar stays the text the author wrote (no YAML 1.1 surprises)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from textbook.errors import SourceError
+from textbook.model import Location
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One top-level `key: value` pair with the location of its key and of its value."""
+
+    key: str
+    value: object
+    key_location: Location
+    value_location: Location
+
+
+def node_location(node: yaml.Node, path: Path, first_line: int) -> Location:
+    """The file location of a YAML node whose document starts at file line `first_line`."""
+    mark = node.start_mark
+    return Location(path, first_line + mark.line, mark.column + 1)
+
+
+def to_python(node: yaml.Node) -> object:
+    """A composed node as str / list / dict / None; scalars never become numbers, dates or booleans."""
+    if isinstance(node, yaml.ScalarNode):
+        # An empty plain value (`key:`) is YAML's null: the key counts as not given.
+        return None if node.value == "" and node.style is None else str(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return [to_python(item) for item in node.value]
+    return {str(to_python(k)): to_python(v) for k, v in node.value}
+
+
+def load_entries(text: str, path: Path, first_line: int) -> list[Entry]:
+    """The top-level mapping of a YAML text as entries; SourceError on bad YAML or duplicate keys."""
+    try:
+        root = yaml.compose(text, Loader=yaml.BaseLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (first_line + mark.line, mark.column + 1) if mark else (first_line, 1)
+        raise SourceError(Location(path, line, column), f"invalid YAML: {error.problem or error.context}") from None
+    if root is None:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        raise SourceError(node_location(root, path, first_line), "expected YAML `key: value` lines")
+    entries: list[Entry] = []
+    for key_node, value_node in root.value:
+        key_location = node_location(key_node, path, first_line)
+        key = to_python(key_node)
+        if not isinstance(key, str):
+            raise SourceError(key_location, "expected a plain text key")
+        if any(entry.key == key for entry in entries):
+            raise SourceError(key_location, f'duplicate key "{key}"')
+        entries.append(Entry(key, to_python(value_node), key_location, node_location(value_node, path, first_line)))
+    return entries
