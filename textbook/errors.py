@@ -19,6 +19,10 @@ class SourceError(Exception):
     def __str__(self) -> str:
         return self.headline()
 
+    def __reduce__(self) -> tuple[type[SourceError], tuple[Location, str, str | None]]:
+        # Pages render in worker processes; their errors must survive pickling.
+        return (type(self), (self.location, self.message, self.hint))
+
     def headline(self) -> str:
         """`path:line:col: message (hint)` on one line."""
         text = f"{self.location}: {self.message}"
@@ -44,6 +48,9 @@ class BuildErrors(Exception):
         self.errors = tuple(errors)
         super().__init__(f"{len(self.errors)} error(s)")
 
+    def __reduce__(self) -> tuple[type[BuildErrors], tuple[tuple[SourceError, ...]]]:
+        return (type(self), (self.errors,))
+
 
 def source_line(location: Location, root: Path | None = None) -> str | None:
     """The text of the line a location points at, or None when it cannot be read."""
@@ -60,3 +67,7 @@ def source_line(location: Location, root: Path | None = None) -> str | None:
 def sort_errors(errors: Iterable[SourceError]) -> list[SourceError]:
     """Errors in a stable order: by file, then line, then column, then message."""
     return sorted(errors, key=lambda e: (str(e.location.path), e.location.line, e.location.column, e.message))
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called (bad option, wrong folder): the CLI exits 2."""

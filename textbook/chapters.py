@@ -1,0 +1,39 @@
+"""Chapter files -> Chapters: front matter checked against what the site needs (title, layout)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from textbook.errors import SourceError, SourceWarning
+from textbook.frontmatter import parse_front_matter
+from textbook.model import Chapter, Location, SourceChapter
+from textbook.suggest import did_you_mean
+
+DEFAULT_LAYOUT = "chapter"
+# `includes:` lists per-page script bundles in Jekyll books (mathjax, jquery, ...). We render math
+# to MathML at build time and each demo brings its own module, so the list is accepted and ignored.
+IGNORED_KEYS = ("includes",)
+
+
+def read_chapter(root: Path, source: SourceChapter, layouts: list[str]) -> tuple[Chapter, tuple[SourceWarning, ...]]:
+    """Parse a chapter's front matter; raises SourceError/BuildErrors on a missing title or unknown layout."""
+    text = (root / source.path).read_text(encoding="utf-8")
+    front = parse_front_matter(text, source.path)
+    meta, where = front.meta, front.locations
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise SourceError(Location(source.path, 1), 'missing "title" in the front matter', 'add a line such as title: "My chapter"')
+    layout = str(meta.get("layout", DEFAULT_LAYOUT))
+    if layout not in layouts:
+        hint = did_you_mean(layout, layouts) or f"layouts: {', '.join(layouts)}"
+        raise SourceError(where.get("layout", Location(source.path, 1)), f'unknown layout "{layout}" (no templates/layouts/{layout}.html)', hint)
+    chapter = Chapter(
+        source, title.strip(), layout, front.body, front.body_line,
+        text_or_none(meta.get("header_image")), text_or_none(meta.get("header_text")),
+        text_or_none(meta.get("translator")), text_or_none(meta.get("translator_link")),
+    )
+    return chapter, front.warnings
+
+
+def text_or_none(value: object) -> str | None:
+    """A non-empty string, or None."""
+    return value if isinstance(value, str) and value.strip() else None

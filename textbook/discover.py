@@ -1,0 +1,40 @@
+"""chapters/<lang>/<slug>.md -> the book's chapters, in book order."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from textbook.config import config_location
+from textbook.errors import BuildErrors, SourceError, SourceWarning
+from textbook.i18n import language_folders
+from textbook.model import BookConfig, Location, SourceChapter
+
+
+def chapter_files(root: Path) -> list[SourceChapter]:
+    """Every `chapters/<lang>/<slug>.md` on disk (files starting with `_` or `.` excluded), sorted."""
+    found = []
+    for folder in language_folders(root):
+        for path in sorted(folder.glob("*.md")):
+            if path.is_file() and not path.name.startswith(("_", ".")):
+                found.append(SourceChapter(path.stem, folder.name, path.relative_to(root)))
+    return found
+
+
+def discover_chapters(root: Path, config: BookConfig) -> tuple[SourceChapter, ...]:
+    """The chapters book.yaml lists, in book order, default language first in each chapter."""
+    by_key = {(chapter.slug, chapter.language): chapter for chapter in chapter_files(root)}
+    missing = [slug for slug in config.chapters if (slug, config.default_language) not in by_key]
+    if missing:
+        raise BuildErrors(SourceError(config_location(config, slug), f'chapter "{slug}" has no file chapters/{config.default_language}/{slug}.md') for slug in missing)
+    order = {slug: index for index, slug in enumerate(config.chapters)}
+    listed = [chapter for chapter in by_key.values() if chapter.slug in order]
+    return tuple(sorted(listed, key=lambda c: (order[c.slug], c.language != config.default_language, c.language)))
+
+
+def unlisted_chapters(root: Path, config: BookConfig) -> list[SourceWarning]:
+    """A warning for each chapter file that book.yaml does not list (it is not built)."""
+    listed = set(config.chapters)
+    return [
+        SourceWarning(Location(chapter.path, 1), f'"{chapter.slug}" is not in the chapters of {config.path.as_posix()}, so it is not built')
+        for chapter in chapter_files(root)
+        if chapter.slug not in listed
+    ]

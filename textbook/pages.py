@@ -1,0 +1,204 @@
+"""The pages of the site: chapter, home and demo pages, each rendered through its layout."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from textbook.links import (
+    LinkMap,
+    chapter_path,
+    chapter_url,
+    home_url,
+    out_path,
+    resolve_url,
+    rewrite_links,
+    section_path,
+    with_base,
+)
+from textbook.model import Chapter, ChapterEntry, Demo, Language, Location, Page, Site
+from textbook.rendering import render_body
+from textbook.templates import PageInfo, make_include_renderer, render_page
+
+STYLESHEET = "/assets/style.css"
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """An entry of the language switcher or of the hreflang alternates."""
+
+    name: str
+    code: str
+    url: str
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class ChapterLink:
+    """A link to a chapter with its localized title; `lang` differs from the page's on a fallback."""
+
+    title: str
+    url: str
+    lang: str
+    is_fallback: bool
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What every page of one build shares (picklable; made once per worker chunk)."""
+
+    root: Path
+    site: Site
+    links: LinkMap
+    optional_params: Mapping[str, tuple[str, ...]]
+    specs: Mapping[str, Any]
+
+
+def language_of(site: Site, folder: str) -> Language:
+    """The Language of a folder."""
+    return next(lang for lang in site.languages if lang.folder == folder)
+
+
+def entry_for(site: Site, slug: str, folder: str) -> ChapterEntry | None:
+    """The chapter `slug` in language `folder`, if it exists."""
+    return next((e for e in site.entries if e.slug == slug and e.language == folder), None)
+
+
+def chapter_link(site: Site, links: LinkMap, slug: str, folder: str) -> ChapterLink:
+    """A link to `slug` in `folder`, or to the default language's when it is not translated."""
+    entry = entry_for(site, slug, folder)
+    is_fallback = entry is None
+    if entry is None:
+        entry = entry_for(site, slug, site.config.default_language)
+    assert entry is not None, f"no default-language chapter {slug}"
+    return ChapterLink(entry.title, chapter_url(links, entry.language, slug),
+                       language_of(site, entry.language).code, is_fallback)
+
+
+def common_context(site: Site, links: LinkMap, language: Language, title: str, url: str) -> dict[str, Any]:
+    """Variables every layout gets: book, page, ui, home and stylesheet URLs."""
+    page = PageInfo(language.code, language.folder, language.direction, title, url,
+                    site.config.base_url, language.demo)
+    return {
+        "book_title": site.config.title_for(language.folder),
+        "page": page,
+        "ui": language.ui,
+        "home_url": home_url(links, language.folder),
+        "stylesheet_url": with_base(links, STYLESHEET),
+        "x_default_url": None,
+        "alternates": (),
+        "languages": (),
+    }
+
+
+def translations(site: Site, links: LinkMap, slug: str, current: str) -> tuple[LanguageLink, ...]:
+    """The languages a chapter exists in, in language order."""
+    return tuple(
+        LanguageLink(lang.name, lang.code, chapter_url(links, lang.folder, slug), lang.folder == current)
+        for lang in site.languages if entry_for(site, slug, lang.folder) is not None
+    )
+
+
+def neighbours(site: Site, links: LinkMap, slug: str, folder: str) -> tuple[ChapterLink | None, ChapterLink | None]:
+    """The previous and next chapters in book order."""
+    order = site.config.chapters
+    index = order.index(slug)
+    previous = chapter_link(site, links, order[index - 1], folder) if index > 0 else None
+    following = chapter_link(site, links, order[index + 1], folder) if index + 1 < len(order) else None
+    return previous, following
+
+
+def render_chapter(chapter: Chapter, env: jinja2.Environment, ctx: RenderContext) -> Page:
+    """A chapter's page: body rendered, links rewritten, laid out; raises SourceError/BuildErrors."""
+    site, links, source = ctx.site, ctx.links, chapter.source
+    language = language_of(site, source.language)
+    path = chapter_path(links, language.folder, source.slug)
+    context = common_context(site, links, language, chapter.title, with_base(links, path))
+    demos = {demo.name: demo for demo in site.demos}
+    used: list[str] = []
+    renderer = make_include_renderer(env, context["page"], language.ui, demos, ctx.optional_params, used)
+    body = render_body(chapter.body, Location(source.path, chapter.body_line), ctx.specs, renderer)
+    switcher = translations(site, links, source.slug, language.folder)
+    previous, following = neighbours(site, links, source.slug, language.folder)
+    context.update(
+        content=Markup(rewrite_links(body.html, language.folder, links)),
+        toc=tuple(h for h in body.headings if h.level in (2, 3)),
+        header_image=resolve_url(chapter.header_image, language.folder, links) if chapter.header_image else None,
+        header_text=Markup(rewrite_links(chapter.header_text, language.folder, links)) if chapter.header_text else None,
+        translator=chapter.translator,
+        translator_link=resolve_url(chapter.translator_link, language.folder, links) if chapter.translator_link else None,
+        languages=switcher, alternates=switcher,
+        x_default_url=chapter_url(links, site.config.default_language, source.slug),
+        previous=previous, next=following,
+    )
+    html = render_page(env, chapter.layout, context)
+    return Page(out_path(path), with_base(links, path), html, chapter_sources(ctx, chapter, used, demos))
+
+
+def chapter_sources(ctx: RenderContext, chapter: Chapter, used: Sequence[str], demos: Mapping[str, Demo]) -> tuple[Path, ...]:
+    """The input files a chapter page depends on: its file, its neighbours and translations, templates, demos."""
+    site, slug = ctx.site, chapter.source.slug
+    order = site.config.chapters
+    index = order.index(slug)
+    near = set(order[max(index - 1, 0):index + 2])
+    files = {chapter.source.path, site.config.path}
+    files.update(e.path for e in site.entries if e.slug in near)
+    files.update(lang.path for lang in site.languages)
+    files.update(layout_files(ctx.root))
+    files.update(Path("templates", "includes", name) for name in used)
+    files.update(demo.path for demo in demos.values() if demo.name in used_demo_names(chapter.body, demos))
+    return tuple(sorted(files))
+
+
+def used_demo_names(body: str, demos: Mapping[str, Demo]) -> set[str]:
+    """Demos a chapter body mentions by path (a cheap over-approximation, fine for dependencies)."""
+    return {name for name in demos if f"/demos/{name}" in body}
+
+
+def layout_files(root: Path) -> list[Path]:
+    """Every layout and static file; layouts extend each other, so a page depends on all of them."""
+    folder = root / "templates"
+    return sorted(p.relative_to(root) for sub in ("layouts", "static") for p in (folder / sub).rglob("*") if p.is_file())
+
+
+def render_home(language: Language, env: jinja2.Environment, ctx: RenderContext) -> Page:
+    """A language's home page: the book's chapters in order, in that language where translated."""
+    site, links = ctx.site, ctx.links
+    path = section_path(links, language.folder)
+    context = common_context(site, links, language, site.config.title_for(language.folder), with_base(links, path))
+    switcher = tuple(LanguageLink(lang.name, lang.code, home_url(links, lang.folder), lang.folder == language.folder) for lang in site.languages)
+    context.update(
+        chapters=tuple(chapter_link(site, links, slug, language.folder) for slug in site.config.chapters),
+        languages=switcher, alternates=switcher, x_default_url=home_url(links, site.config.default_language),
+    )
+    html = render_page(env, "home", context)
+    sources = {site.config.path, *(e.path for e in site.entries), *(lang.path for lang in site.languages), *layout_files(ctx.root)}
+    return Page(out_path(path), with_base(links, path), html, tuple(sorted(sources)))
+
+
+def render_demo_page(demo: Demo, env: jinja2.Environment, ctx: RenderContext) -> Page:
+    """A demo's own page at /demos/<name>/, in the default language."""
+    site, links = ctx.site, ctx.links
+    language = site.languages[0]
+    path = f"/demos/{demo.name}/"
+    context = common_context(site, links, language, demo.title, with_base(links, path))
+    used: list[str] = []
+    renderer = make_include_renderer(env, context["page"], language.ui, {d.name: d for d in site.demos}, ctx.optional_params, used)
+    insert = renderer(DemoCall("demo_insert.html", {"path": path}, Location(demo.path, 1)))
+    context.update(demo=demo, content=Markup(rewrite_links(insert, language.folder, links)))
+    html = render_page(env, "demo", context)
+    sources = {site.config.path, demo.path, language.path, Path("templates/includes/demo_insert.html"), *layout_files(ctx.root)}
+    return Page(out_path(path), with_base(links, path), html, tuple(sorted(sources)))
+
+
+@dataclass(frozen=True)
+class DemoCall:
+    """An include call made by the compiler itself (same shape as rendering's IncludeCall)."""
+
+    name: str
+    params: Mapping[str, str]
+    location: Location

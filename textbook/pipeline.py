@@ -1,0 +1,164 @@
+"""build(): every stage of the compiler, in order, from book.yaml to the written site."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from textbook.chapters import read_chapter
+from textbook.config import load_config
+from textbook.demos import load_demos, missing_fallbacks
+from textbook.discover import discover_chapters, unlisted_chapters
+from textbook.errors import BuildErrors, SourceError, SourceWarning, sort_errors
+from textbook.i18n import check_ui_strings, load_languages
+from textbook.includes import load_include_specs
+from textbook.links import make_link_map
+from textbook.model import Chapter, ChapterEntry, Page, Site, SourceChapter
+from textbook.pages import RenderContext, render_demo_page, render_home
+from textbook.render_pool import render_chapters
+from textbook.templates import layout_names, make_environment
+from textbook.writer import check_out_dir, collect_assets, write_site
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: where from, where to, which base URL, how many worker processes."""
+
+    root: Path
+    out_dir: Path
+    base_url: str | None = None
+    is_strict: bool = False
+    jobs: int = 2
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: its pages (empty when it failed), errors, warnings and stage timings."""
+
+    pages: tuple[Page, ...] = ()
+    errors: tuple[SourceError, ...] = ()
+    warnings: tuple[SourceWarning, ...] = ()
+    stage_seconds: tuple[tuple[str, float], ...] = ()
+    is_written: bool = False
+
+    @property
+    def is_ok(self) -> bool:
+        """True when the site was written."""
+        return self.is_written
+
+
+@dataclass
+class Collector:
+    """Errors, warnings and timings gathered while a build runs (local to one build call)."""
+
+    errors: list[SourceError] = field(default_factory=list)
+    warnings: list[SourceWarning] = field(default_factory=list)
+    timings: list[tuple[str, float]] = field(default_factory=list)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time a stage."""
+        start = time.perf_counter()
+        yield
+        self.timings.append((name, round(time.perf_counter() - start, 4)))
+
+    def report(self, pages: tuple[Page, ...] = (), is_written: bool = False) -> BuildReport:
+        """The report of what was collected."""
+        warnings = tuple(w for w in sort_errors(self.warnings) if isinstance(w, SourceWarning))
+        return BuildReport(pages, tuple(sort_errors(self.errors)), warnings, tuple(self.timings), is_written)
+
+
+def build(options: BuildOptions) -> BuildReport:
+    """Load, check, render every page in memory, then replace the output folder (only if all went well)."""
+    found = Collector()
+    root = options.root.resolve()
+    check_out_dir(root, options.out_dir)
+    try:
+        with found.stage("load"):
+            config = load_config(root / "book.yaml", options.base_url)
+            languages = load_languages(root, config)
+            sources = discover_chapters(root, config)
+            demos = load_demos(root)
+            specs = load_include_specs(root / "templates" / "includes")
+    except (SourceError, BuildErrors) as error:
+        found.errors.extend(relative_errors(errors_of(error), root))
+        return found.report()
+    found.warnings.extend(unlisted_chapters(root, config) + check_ui_strings(root, languages) + missing_fallbacks(root, demos))
+    with found.stage("front matter"):
+        chapters = read_all(root, sources, layout_names(root), found)
+    site = Site(config, languages, tuple(entry_of(chapter) for chapter in chapters), demos)
+    ctx = RenderContext(root, site, make_link_map(site), {n: tuple(sorted(s.optional)) for n, s in specs.items()}, specs)
+    with found.stage("render"):
+        pages = render_all(ctx, chapters, options.jobs, found)
+    found.errors[:] = relative_errors(found.errors, root)
+    if found.errors or (options.is_strict and found.warnings):
+        return found.report(pages)
+    with found.stage("write"):
+        assets = attempt(found, collect_assets, root, pages)
+        if assets is None:
+            return found.report(pages)
+        write_site(pages, assets, options.out_dir)
+    return found.report(pages, is_written=True)
+
+
+def read_all(root: Path, sources: tuple[SourceChapter, ...], layouts: list[str], found: Collector) -> tuple[Chapter, ...]:
+    """Every chapter's front matter; a chapter with errors is dropped and its errors kept."""
+    chapters = []
+    for source in sources:
+        result = attempt(found, read_chapter, root, source, layouts)
+        if result is not None:
+            chapters.append(result[0])
+            found.warnings.extend(result[1])
+    return tuple(chapters)
+
+
+def render_all(ctx: RenderContext, chapters: tuple[Chapter, ...], jobs: int, found: Collector) -> tuple[Page, ...]:
+    """Chapter pages (in worker processes when there are many), home pages, demo pages; sorted by path."""
+    pages: list[Page] = []
+    for page, errors in render_chapters(ctx, chapters, jobs):
+        found.errors.extend(errors)
+        if page is not None:
+            pages.append(page)
+    env = make_environment(ctx.root)
+    homes = [attempt(found, render_home, language, env, ctx) for language in ctx.site.languages
+             if any(entry.language == language.folder for entry in ctx.site.entries)]
+    demo_pages = [attempt(found, render_demo_page, demo, env, ctx) for demo in ctx.site.demos]
+    pages.extend(page for page in homes + demo_pages if page is not None)
+    return tuple(sorted(pages, key=lambda page: page.out_path))
+
+
+def attempt(found: Collector, action: Callable[..., T], *args: Any) -> T | None:
+    """Run `action(*args)`; its SourceErrors are collected instead of stopping the build."""
+    try:
+        return action(*args)
+    except (SourceError, BuildErrors) as error:
+        found.errors.extend(errors_of(error))
+        return None
+
+
+def errors_of(error: SourceError | BuildErrors) -> tuple[SourceError, ...]:
+    """The SourceErrors an exception carries."""
+    return error.errors if isinstance(error, BuildErrors) else (error,)
+
+
+def relative_errors(errors: list[SourceError] | tuple[SourceError, ...], root: Path) -> list[SourceError]:
+    """Errors with their paths relative to the book root (messages read chapters/ja/x.md:3:1)."""
+    fixed = []
+    for error in errors:
+        path = error.location.path
+        if path.is_absolute() and path.is_relative_to(root):
+            error = type(error)(replace(error.location, path=path.relative_to(root)), error.message, error.hint)
+        fixed.append(error)
+    return fixed
+
+
+def entry_of(chapter: Chapter) -> ChapterEntry:
+    """What other pages need to know about a chapter."""
+    source = chapter.source
+    return ChapterEntry(source.slug, source.language, chapter.title, source.path)
+

@@ -1,0 +1,124 @@
+"""The Jinja2 environment, page rendering, and the include renderer handed to render_body."""
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import jinja2
+
+from textbook.demos import demo_name
+from textbook.errors import SourceError
+from textbook.model import Demo, Location
+from textbook.suggest import did_you_mean
+
+TEMPLATES = "templates"
+LAYOUTS = "layouts"
+INCLUDES = "includes"
+
+
+class IncludeFailure(Exception):
+    """Raised by `fail(...)` in an include template: the tag's own mistake (e.g. an unknown demo)."""
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """The `page` variable of layouts and includes."""
+
+    lang: str  # BCP 47 code
+    folder: str  # language folder, e.g. "ja"
+    dir: str
+    title: str
+    url: str  # this page's URL, base URL included
+    base_url: str
+    demo_strings: Mapping[str, Any]
+
+
+def fail(message: str) -> NoReturn:
+    """Template helper: stop rendering an include with a message for the author."""
+    raise IncludeFailure(message)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """Template helper: ` (did you mean "x"?)` for the closest choice, or ""."""
+    hint = did_you_mean(word, choices)
+    return f" ({hint})" if hint else ""
+
+
+def make_environment(root: Path) -> jinja2.Environment:
+    """Jinja2 over templates/: undefined variables are errors; .html and .md templates autoescape."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(root / TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        # Include templates named .md (the Jekyll names) produce HTML too, so they escape as well.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "md"), default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.globals.update(fail=fail, suggest=suggest, demo_name=demo_name)
+    return env
+
+
+def layout_names(root: Path) -> list[str]:
+    """The layouts a chapter may name: templates/layouts/<name>.html."""
+    folder = root / TEMPLATES / LAYOUTS
+    return sorted(path.stem for path in folder.glob("*.html")) if folder.is_dir() else []
+
+
+def render_page(env: jinja2.Environment, layout: str, context: Mapping[str, Any]) -> str:
+    """Render templates/layouts/<layout>.html; template mistakes become SourceErrors at file:line."""
+    name = f"{LAYOUTS}/{layout}.html"
+    try:
+        return env.get_template(name).render(context) + "\n"
+    except jinja2.TemplateError as error:
+        raise template_error(error, name) from None
+
+
+def template_error(error: Exception, fallback: str) -> SourceError:
+    """A Jinja2 error as a SourceError naming the template file and line where it happened."""
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.lineno:
+        name = error.name or fallback
+        return SourceError(Location(Path(TEMPLATES, name), error.lineno), f"template error: {error.message}")
+    name, line = innermost_template_frame(error, fallback)
+    message = error.message if isinstance(error, jinja2.TemplateError) and error.message else str(error)
+    return SourceError(Location(Path(TEMPLATES, name), line), f"template error: {message}")
+
+
+def innermost_template_frame(error: BaseException, fallback: str) -> tuple[str, int]:
+    """The template name and line of the deepest traceback frame that ran template code."""
+    found = (fallback, 1)
+    marker = f"/{TEMPLATES}/"
+    for frame in traceback.extract_tb(error.__traceback__):
+        filename = frame.filename.replace("\\", "/")
+        if marker in filename and frame.lineno:
+            found = (filename.rsplit(marker, 1)[1], frame.lineno)
+    return found
+
+
+def make_include_renderer(
+    env: jinja2.Environment,
+    page: PageInfo,
+    ui: Mapping[str, str],
+    demos: Mapping[str, Demo],
+    optional: Mapping[str, tuple[str, ...]],
+    used: list[str],
+) -> Callable[[Any], str]:
+    """The callback render_body calls for each include tag; records each include it renders in `used`."""
+    def render_include(call: Any) -> str:
+        name = f"{INCLUDES}/{call.name}"
+        params = {key: None for key in optional.get(call.name, ())}
+        params.update(call.params)
+        used.append(call.name)
+        try:
+            html = env.get_template(name).render(params, page=page, ui=ui, demos=demos)
+        except IncludeFailure as failure:
+            raise SourceError(call.location, str(failure)) from None
+        except jinja2.TemplateError as error:
+            found = template_error(error, name)
+            raise SourceError(found.location, f"{found.message} (in the include at {call.location})") from None
+        return html.strip()
+
+    return render_include
