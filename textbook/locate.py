@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from textbook.htmlrefs import Reference
 from textbook.model import Location
@@ -17,18 +17,28 @@ MIN_TRIMMED_SEGMENTS = 2  # "/demos/confusion_mnist/" names a demo; "/demos/" na
 
 @dataclass(frozen=True)
 class PageOrigin:
-    """Where an output page came from: chapter and layout (book-relative), else the output file."""
+    """Where an output page came from: its chapter, then the other files that may have written
+    its markup (a demo.yaml, layouts, includes), most likely first; else the output file."""
 
     chapter: Path | None = None
-    template: Path | None = None
+    files: tuple[Path, ...] = ()
     output: Path | None = None
 
 
-def origin_from_sources(sources: Sequence[Path]) -> PageOrigin:
-    """The chapter (chapters/<lang>/*.md) and layout (templates/layouts/*) among a page's inputs."""
-    chapter = next((p for p in sources if p.parts[:1] == ("chapters",) and p.suffix == ".md"), None)
-    layout = next((p for p in sources if p.parts[:2] == ("templates", "layouts")), None)
-    return PageOrigin(chapter, layout)
+def origin_of_page(out_path: str, sources: Sequence[Path], default_language: str) -> PageOrigin:
+    """The chapter an output page renders ("ja/x/index.html" -> chapters/ja/x.md; a page at the
+    root is the default language's), then its demo.yaml, its own layout, other templates."""
+    folders = PurePosixPath(out_path).parent.parts
+    chapter = None
+    if folders and folders[0] != "demos":
+        language = folders[0] if len(folders) > 1 else default_language
+        candidate = Path("chapters", language, f"{folders[-1]}.md")
+        chapter = candidate if candidate in sources else None
+    kind = "chapter" if chapter else "demo" if folders[:1] == ("demos",) else "home"
+    demo = [p for p in sources if kind == "demo" and p.parts[:1] == ("demos",) and p.name == "demo.yaml"]
+    templates = [p for p in sources if p.parts[:1] == ("templates",) and p.suffix != ".css"]
+    templates.sort(key=lambda p: (p.parts[:2] != ("templates", "layouts"), p.stem != kind, p))
+    return PageOrigin(chapter, tuple(demo + templates))
 
 
 @dataclass
@@ -84,7 +94,7 @@ def locate_url(origin: PageOrigin, texts: SourceTexts, reference: Reference, bas
     """Where the `occurrence`-th (0-based) use of `reference.url` on a page was written."""
     language = origin.chapter.parts[1] if origin.chapter and len(origin.chapter.parts) > 2 else None
     spellings = url_spellings(reference.url, base_url, language)
-    for path in (origin.chapter, origin.template):
+    for path in (origin.chapter, *origin.files):
         text = None if path is None else texts.get(path)
         if path is None or text is None:
             continue
@@ -92,7 +102,7 @@ def locate_url(origin: PageOrigin, texts: SourceTexts, reference: Reference, bas
             spots = positions_of(text, spelling)
             if spots:
                 return Location(path, *spots[min(occurrence, len(spots) - 1)])
-    fallback = origin.chapter or origin.template  # a chapter page's own file comes first
+    fallback = origin.chapter or next(iter(origin.files), None)  # a chapter page's own file first
     if fallback is not None:
         return Location(fallback, 1, 1)
     output = origin.output or Path("?")

@@ -7,7 +7,7 @@ import pytest
 
 from textbook.check import check_site, missing_demo_files, page_url
 from textbook.htmlrefs import read_page_refs
-from textbook.locate import PageOrigin, origin_from_sources, positions_of, url_spellings
+from textbook.locate import PageOrigin, origin_of_page, positions_of, url_spellings
 
 EN_CHAPTER = """\
 ---
@@ -86,9 +86,9 @@ def planted(tmp_path: Path) -> tuple[Path, Path]:
 
 
 ORIGINS = {
-    "intro/index.html": PageOrigin(Path("chapters/en/intro.md"), Path("templates/layouts/chapter.html")),
-    "ja/intro/index.html": PageOrigin(Path("chapters/ja/intro.md"), Path("templates/layouts/chapter.html")),
-    "index.html": PageOrigin(None, Path("templates/layouts/home.html")),
+    "intro/index.html": PageOrigin(Path("chapters/en/intro.md"), (Path("templates/layouts/chapter.html"),)),
+    "ja/intro/index.html": PageOrigin(Path("chapters/ja/intro.md"), (Path("templates/layouts/chapter.html"),)),
+    "index.html": PageOrigin(None, (Path("templates/layouts/home.html"),)),
 }
 
 EXPECTED = [
@@ -216,11 +216,27 @@ def test_page_url(out_path: str, base_url: str, expected: str) -> None:
     assert page_url(out_path, base_url) == expected
 
 
-def test_origin_from_sources() -> None:
-    sources = (Path("book.yaml"), Path("chapters/ja/_language.yaml"), Path("chapters/ja/x.md"),
-               Path("templates/includes/figure.html"), Path("templates/layouts/chapter.html"))
-    assert origin_from_sources(sources) == PageOrigin(Path("chapters/ja/x.md"),
-                                                      Path("templates/layouts/chapter.html"))
+SOURCES = (Path("book.yaml"), Path("chapters/en/x.md"), Path("chapters/ja/_language.yaml"),
+           Path("chapters/ja/x.md"), Path("demos/x/demo.yaml"), Path("templates/includes/figure.html"),
+           Path("templates/layouts/base.html"), Path("templates/layouts/chapter.html"),
+           Path("templates/layouts/demo.html"), Path("templates/layouts/home.html"),
+           Path("templates/static/style.css"))
+
+
+@pytest.mark.parametrize(("out_path", "chapter", "first_template"), [
+    ("ja/x/index.html", "chapters/ja/x.md", "templates/layouts/chapter.html"),
+    ("x/index.html", "chapters/en/x.md", "templates/layouts/chapter.html"),
+    ("ja/index.html", None, "templates/layouts/home.html"),
+    ("index.html", None, "templates/layouts/home.html"),
+    ("demos/x/index.html", None, "demos/x/demo.yaml"),
+    ("ko/x/index.html", None, "templates/layouts/home.html"),
+])
+def test_origin_of_page(out_path: str, chapter: str | None, first_template: str) -> None:
+    origin = origin_of_page(out_path, SOURCES, "en")
+    assert origin.chapter == (None if chapter is None else Path(chapter))
+    assert origin.files[0] == Path(first_template)
+    assert Path("templates/includes/figure.html") == origin.files[-1]
+    assert Path("templates/static/style.css") not in origin.files
 
 
 def test_missing_demo_files_follow_imports_and_data(tmp_path: Path) -> None:

@@ -1,0 +1,99 @@
+"""The `serve` and `check` commands, called by cli.py; they write only to the streams it passes."""
+from __future__ import annotations
+
+import argparse
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from textbook.check import CheckReport, check_site
+from textbook.config import load_config
+from textbook.locate import origin_of_page
+from textbook.pipeline import BuildOptions, BuildReport, build
+
+EXIT_OK, EXIT_ERRORS = 0, 1
+
+
+def add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                     add_build_options: Callable[[argparse.ArgumentParser], None]) -> None:
+    """`serve [--port N]` plus the build options."""
+    parser = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on change")
+    add_build_options(parser)
+    parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+
+
+def add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser],
+                     add_build_options: Callable[[argparse.ArgumentParser], None]) -> None:
+    """`check [--list-external]` plus the build options."""
+    parser = commands.add_parser("check", help="build into a temporary folder and check every link")
+    add_build_options(parser)
+    parser.add_argument("--list-external", action="store_true",
+                        help="also print every external link (they are never fetched)")
+
+
+def build_errors(report: BuildReport, root: Path, is_strict: bool) -> list[str]:
+    """A failed build's errors (and warnings under --strict), formatted; empty when it wrote."""
+    if report.is_written:
+        return []
+    problems = list(report.errors) + (list(report.warnings) if is_strict else [])
+    return [problem.format(root) for problem in problems] or ["build failed"]
+
+
+def run_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Serve the book with live reload until Ctrl-C."""
+    from textbook.serve import run_dev_server  # only this command needs the server
+
+    root: Path = args.root.resolve()
+    out_dir: Path = args.out if args.out is not None else root / "_site"
+    options = BuildOptions(root, out_dir, args.base_url, args.strict, args.jobs)
+
+    def log(line: str) -> None:
+        print(line, file=out, flush=True)
+
+    def rebuild(changed: frozenset[Path]) -> list[str]:
+        start = time.perf_counter()
+        report = build(options)
+        if report.is_written:
+            log(f"built {len(report.pages)} pages in {time.perf_counter() - start:.2f} s")
+        return build_errors(report, root, args.strict)
+
+    base_url = load_config(root / "book.yaml", args.base_url).base_url
+    try:
+        run_dev_server(root, out_dir, base_url, args.port, rebuild, log, threading.Event())
+    except KeyboardInterrupt:
+        log("stopped")
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Build into a temporary folder, check every page's links; 1 when anything is broken."""
+    root: Path = args.root.resolve()
+    with tempfile.TemporaryDirectory(prefix="textbook-check-") as folder:
+        site = Path(folder) / "_site"
+        report = build(BuildOptions(root, site, args.base_url, args.strict, args.jobs))
+        errors = build_errors(report, root, args.strict)
+        if errors:
+            print("\n".join(errors), file=err)
+            print("Check stopped: the book does not build.", file=err)
+            return EXIT_ERRORS
+        config = load_config(root / "book.yaml", args.base_url)
+        origins = {page.out_path: origin_of_page(page.out_path, page.sources, config.default_language)
+                   for page in report.pages}
+        checked = check_site(site, config.base_url, origins, root, site_label=Path("_site"))
+    print_check(checked, args.list_external, out, err)
+    return EXIT_ERRORS if checked.problems else EXIT_OK
+
+
+def print_check(report: CheckReport, is_listing_external: bool, out: TextIO, err: TextIO) -> None:
+    """Every problem (and external link when asked), then a one-line summary."""
+    for problem in report.problems:
+        print(problem, file=err)
+    if is_listing_external:
+        for link in report.external:
+            print(f"{link.location}: external link {link.url}", file=out)
+    summary = (f"Checked {report.reference_count} references in {report.page_count} pages: "
+               f"{len(report.problems)} problem(s), {len(report.external)} external link(s) not fetched.")
+    print(summary, file=err if report.problems else out)
