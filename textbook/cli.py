@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from textbook.devtools import add_check_parser, add_serve_parser, run_check, run_serve
 from textbook.errors import SourceError, UsageError
 from textbook.pipeline import BuildOptions, BuildReport, build
 
-COMMANDS = ("build",)
+COMMANDS = ("build", "serve", "check")
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
@@ -22,6 +23,8 @@ def make_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build_parser = commands.add_parser("build", help="build the site (the default)")
     add_build_options(build_parser)
+    add_serve_parser(commands, add_build_options)
+    add_check_parser(commands, add_build_options)
     return parser
 
 
@@ -51,7 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_request:  # argparse reports usage errors itself, then exits 2
         return int(exit_request.code or 0)
     try:
-        return run_build(args, sys.stdout, sys.stderr)
+        runner = {"serve": run_serve, "check": run_check}.get(args.command, run_build)
+        return runner(args, sys.stdout, sys.stderr)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
