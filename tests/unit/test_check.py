@@ -1,12 +1,15 @@
 """The link checker on a planted site: each problem found, and reported where it was written."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from textbook.check import check_site, missing_demo_files, page_url
+from textbook.cli import main
 from textbook.htmlrefs import read_page_refs
+from textbook.i18n import UI_KEYS
 from textbook.locate import PageOrigin, origin_of_page, positions_of, url_spellings
 
 EN_CHAPTER = """\
@@ -247,3 +250,43 @@ def test_missing_demo_files_follow_imports_and_data(tmp_path: Path) -> None:
                      "d/data.json": '{"layers": [{"file": "l0.png"}], "file": "top.png"}',
                      "d/top.png": "x"})
     assert missing_demo_files(tmp_path / "d") == ["extra.png", "l0.png", "weights.bin"]
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def write_book(root: Path, intro: str) -> Path:
+    """A two-chapter book with the repository's templates, served under /tiny."""
+    shutil.copytree(REPO / "templates", root / "templates")
+    ui = "".join(f"  {key}: {key}\n" for key in UI_KEYS)
+    write(root, {"book.yaml": "title:\n  en: Tiny\ndefault_language: en\nchapters: [intro, next]\n"
+                              "base_url: /tiny\n",
+                 "chapters/en/_language.yaml": f"name: English\nui:\n{ui}",
+                 "chapters/en/intro.md": intro,
+                 "chapters/en/next.md": "---\ntitle: Next\n---\n## Part\n\nBack [home](/intro/).\n"})
+    return root
+
+
+BROKEN_INTRO = "---\ntitle: Intro\n---\nGo [next](/next/#part) or [away](/nope/).\n\nSee [x](https://example.com/).\n"
+
+
+def test_check_command_reports_at_the_source(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = write_book(tmp_path / "book", BROKEN_INTRO)
+    assert main(["check", "--root", str(book), "--list-external"]) == 1
+    out, err = capsys.readouterr()
+    assert err.splitlines()[0] == 'chapters/en/intro.md:4:34: link to /tiny/nope/ does not resolve (no chapter "nope")'
+    assert "chapters/en/intro.md:6:9: external link https://example.com/" in out.splitlines()
+    assert not (book / "_site").exists()  # check builds into a temporary folder
+
+
+def test_check_command_passes_a_clean_book(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = write_book(tmp_path / "book", BROKEN_INTRO.replace("/nope/", "/next/#part"))
+    assert main(["check", "--root", str(book), "--base-url", ""]) == 0
+    assert "0 problem(s)" in capsys.readouterr().out
+
+
+def test_check_command_stops_when_the_book_does_not_build(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    book = write_book(tmp_path / "book", BROKEN_INTRO + '{% include nope.html %}\n')
+    assert main(["check", "--root", str(book)]) == 1
+    assert "Check stopped: the book does not build." in capsys.readouterr().err
