@@ -91,7 +91,7 @@ def build(options: BuildOptions) -> BuildReport:
     found.warnings.extend(unlisted_chapters(root, config) + check_ui_strings(root, languages) + missing_fallbacks(root, demos))
     with found.stage("front matter"):
         chapters = read_all(root, sources, layout_names(root), found)
-    site = Site(config, languages, tuple(entry_of(chapter) for chapter in chapters), demos)
+    site = Site(config, languages, entries_of(sources, chapters), demos)
     ctx = RenderContext(root, site, make_link_map(site), {n: tuple(sorted(s.optional)) for n, s in specs.items()}, specs)
     with found.stage("render"):
         pages = render_all(ctx, chapters, options.jobs, found)
@@ -157,8 +157,9 @@ def relative_errors(errors: list[SourceError] | tuple[SourceError, ...], root: P
     return fixed
 
 
-def entry_of(chapter: Chapter) -> ChapterEntry:
-    """What other pages need to know about a chapter."""
-    source = chapter.source
-    return ChapterEntry(source.slug, source.language, chapter.title, source.path)
+def entries_of(sources: tuple[SourceChapter, ...], chapters: tuple[Chapter, ...]) -> tuple[ChapterEntry, ...]:
+    """What other pages need to know about each chapter; one whose front matter failed keeps its slug as title,
+    so the other pages still render and report their own errors."""
+    titles = {chapter.source: chapter.title for chapter in chapters}
+    return tuple(ChapterEntry(s.slug, s.language, titles.get(s, s.slug), s.path) for s in sources)
 
