@@ -7,12 +7,15 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from textbook.check import CheckReport, check_site
 from textbook.config import load_config
 from textbook.locate import origin_of_page
 from textbook.pipeline import BuildOptions, BuildReport, build
+
+if TYPE_CHECKING:  # the build command never loads the watcher
+    from textbook.watch import Rebuild
 
 EXIT_OK, EXIT_ERRORS = 0, 1
 
@@ -42,24 +45,29 @@ def build_errors(report: BuildReport, root: Path, is_strict: bool) -> list[str]:
     return [problem.format(root) for problem in problems] or ["build failed"]
 
 
-def run_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Serve the book with live reload until Ctrl-C."""
-    from textbook.serve import run_dev_server  # only this command needs the server
-
-    root: Path = args.root.resolve()
-    out_dir: Path = args.out if args.out is not None else root / "_site"
-    options = BuildOptions(root, out_dir, args.base_url, args.strict, args.jobs)
-
-    def log(line: str) -> None:
-        print(line, file=out, flush=True)
+def make_rebuild(options: BuildOptions, log: Callable[[str], None]) -> Rebuild:
+    """The dev server's rebuild: a build of the whole book into `options.out_dir`."""
 
     def rebuild(changed: frozenset[Path]) -> list[str]:
         start = time.perf_counter()
         report = build(options)
         if report.is_written:
             log(f"built {len(report.pages)} pages in {time.perf_counter() - start:.2f} s")
-        return build_errors(report, root, args.strict)
+        return build_errors(report, options.root, options.is_strict)
+    return rebuild
 
+
+def run_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Serve the book with live reload until Ctrl-C."""
+    from textbook.serve import run_dev_server  # only this command needs the server
+
+    root: Path = args.root.resolve()
+    out_dir: Path = args.out if args.out is not None else root / "_site"
+
+    def log(line: str) -> None:
+        print(line, file=out, flush=True)
+
+    rebuild = make_rebuild(BuildOptions(root, out_dir, args.base_url, args.strict, args.jobs), log)
     base_url = load_config(root / "book.yaml", args.base_url).base_url
     try:
         run_dev_server(root, out_dir, base_url, args.port, rebuild, log, threading.Event())
