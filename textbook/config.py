@@ -55,10 +55,10 @@ def read_base_url(fields: Fields, rel: Path) -> str:
         raise SourceError(node_location(node, rel), str(error)) from None
 
 
-def read_chapters(fields: Fields, rel: Path) -> tuple[tuple[str, ...], dict[str, int]]:
-    """The chapter order: unique slugs, each with its line in book.yaml."""
+def read_chapters(fields: Fields, rel: Path) -> tuple[tuple[str, ...], dict[str, Location]]:
+    """The chapter order: unique slugs, each with its place in book.yaml."""
     slugs: list[str] = []
-    lines: dict[str, int] = {}
+    lines: dict[str, Location] = {}
     for slug, node in text_list(require(fields, "chapters", rel, CONFIG_NAME), rel, "chapters"):
         where = node_location(node, rel)
         if not SLUG.match(slug):
@@ -66,7 +66,7 @@ def read_chapters(fields: Fields, rel: Path) -> tuple[tuple[str, ...], dict[str,
         if slug in lines:
             raise SourceError(where, f'chapter "{slug}" is listed twice')
         slugs.append(slug)
-        lines[slug] = where.line
+        lines[slug] = where
     if not slugs:
         raise SourceError(node_location(fields["chapters"][1], rel), "the book has no chapters")
     return tuple(slugs), lines
@@ -83,4 +83,4 @@ def normalize_base_url(base_url: str) -> str:
 
 def config_location(config: BookConfig, slug: str | None = None) -> Location:
     """Where book.yaml mentions a chapter (or its first line)."""
-    return Location(config.path, config.chapter_lines.get(slug, 1) if slug else 1)
+    return config.chapter_locations.get(slug, Location(config.path)) if slug else Location(config.path)

@@ -33,7 +33,7 @@ class BookConfig:
     default_language: str
     chapters: tuple[str, ...]
     base_url: str = ""
-    chapter_lines: Mapping[str, int] = field(default_factory=dict)
+    chapter_locations: Mapping[str, Location] = field(default_factory=dict)
 
     def title_for(self, language: str) -> str:
         """The book's title in a language, falling back to the default language's."""

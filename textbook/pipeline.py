@@ -69,8 +69,8 @@ class Collector:
 
     def report(self, pages: tuple[Page, ...] = (), is_written: bool = False) -> BuildReport:
         """The report of what was collected."""
-        warnings = tuple(w for w in sort_errors(self.warnings) if isinstance(w, SourceWarning))
-        return BuildReport(pages, tuple(sort_errors(self.errors)), warnings, tuple(self.timings), is_written)
+        warnings = tuple(w for w in unique(self.warnings) if isinstance(w, SourceWarning))
+        return BuildReport(pages, unique(self.errors), warnings, tuple(self.timings), is_written)
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -130,6 +130,12 @@ def render_all(ctx: RenderContext, chapters: tuple[Chapter, ...], jobs: int, fou
     demo_pages = [attempt(found, render_demo_page, demo, env, ctx) for demo in ctx.site.demos]
     pages.extend(page for page in homes + demo_pages if page is not None)
     return tuple(sorted(pages, key=lambda page: page.out_path))
+
+
+def unique(errors: list[SourceError] | list[SourceWarning]) -> tuple[SourceError, ...]:
+    """Sorted, each message once (a template mistake shows up on every page that uses the template)."""
+    seen = {(str(e.location), e.message, e.hint): e for e in errors}
+    return tuple(sort_errors(seen.values()))
 
 
 def attempt(found: Collector, action: Callable[..., T], *args: Any) -> T | None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -36,15 +36,9 @@ class PageInfo:
     demo_strings: Mapping[str, Any]
 
 
-def fail(message: str) -> NoReturn:
-    """Template helper: stop rendering an include with a message for the author."""
-    raise IncludeFailure(message)
-
-
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """Template helper: ` (did you mean "x"?)` for the closest choice, or ""."""
-    hint = did_you_mean(word, choices)
-    return f" ({hint})" if hint else ""
+def fail(message: str, hint: str | None = None) -> NoReturn:
+    """Template helper: stop rendering an include with a message (and hint) for the author."""
+    raise IncludeFailure(message, hint)
 
 
 def make_environment(root: Path) -> jinja2.Environment:
@@ -58,7 +52,7 @@ def make_environment(root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.globals.update(fail=fail, suggest=suggest, demo_name=demo_name)
+    env.globals.update(fail=fail, did_you_mean=did_you_mean, demo_name=demo_name)
     return env
 
 
@@ -115,7 +109,7 @@ def make_include_renderer(
         try:
             html = env.get_template(name).render(params, page=page, ui=ui, demos=demos)
         except IncludeFailure as failure:
-            raise SourceError(call.location, str(failure)) from None
+            raise SourceError(call.location, *failure.args) from None
         except jinja2.TemplateError as error:
             found = template_error(error, name)
             raise SourceError(found.location, f"{found.message} (in the include at {call.location})") from None

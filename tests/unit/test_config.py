@@ -22,7 +22,7 @@ def test_valid_config_is_read(tmp_path: Path) -> None:
     assert config.default_language == "en"
     assert config.chapters == ("a", "b")
     assert config.base_url == "/ml4a"
-    assert config.chapter_lines == {"a": 3, "b": 3}
+    assert {slug: str(where) for slug, where in config.chapter_locations.items()} == {"a": "book.yaml:3:12", "b": "book.yaml:3:15"}
     assert config.title_for("ko") == "Book"
 
 

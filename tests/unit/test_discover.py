@@ -28,7 +28,7 @@ def test_listed_chapter_missing_in_default_language_is_an_error_at_its_line(tmp_
     root = write_book(tmp_path, files, with_templates=False)
     with pytest.raises(BuildErrors) as caught:
         discover_chapters(root, load_config(root / "book.yaml"))
-    assert [e.headline() for e in caught.value.errors] == ['book.yaml:5:1: chapter "missing" has no file chapters/en/missing.md']
+    assert [e.headline() for e in caught.value.errors] == ['book.yaml:5:5: chapter "missing" has no file chapters/en/missing.md']
 
 
 def test_unlisted_chapter_is_a_warning(tmp_path: Path) -> None:

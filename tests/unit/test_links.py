@@ -3,7 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from textbook.links import LinkMap, chapter_url, home_url, out_path, resolve_url, rewrite_links
+from textbook.links import (
+    LinkMap,
+    chapter_url,
+    home_url,
+    out_path,
+    resolve_url,
+    rewrite_links,
+)
 
 
 def link_map(base_url: str) -> LinkMap:
