@@ -25,8 +25,8 @@ _NAME = re.compile(r"(?:(?!-?%\})[^\s\"'=])+")
 _KEY = re.compile(r"[\w-]+")
 _EQUALS = re.compile(r"\s*=\s*")
 # A quoted value may span lines but not a blank line, so a missing quote does not swallow the chapter.
-_DOUBLE = re.compile(r'"((?:[^"\\\n]|\\.|\n(?![ \t]*\n))*)"')
-_SINGLE = re.compile(r"'((?:[^'\\\n]|\\.|\n(?![ \t]*\n))*)'")
+_DOUBLE = re.compile(r'"([^"\\\n]*(?:(?:\\.|\n(?![ \t]*\n))[^"\\\n]*)*)"')
+_SINGLE = re.compile(r"'([^'\\\n]*(?:(?:\\.|\n(?![ \t]*\n))[^'\\\n]*)*)'")
 _BARE = re.compile(r"(?:(?!-?%\})\S)+")
 _WORD = re.compile(r"\S{1,20}")
 
@@ -102,30 +102,44 @@ def check_param_name(name: str, location: Location) -> None:
         raise SourceError(location, f'parameter name "{name}" is reserved', "page, ui and demos are given to every include")
 
 
-def parse_include_tag(text: str, start: int, positions: Positions) -> tuple[IncludeCall | SourceError, int]:
-    """Parse the include tag at `start` (where TAG_START matches): the call or the error, and where scanning resumes."""
-    opener = TAG_START.match(text, start)
+def parse_include_tag(text: str, start: int, positions: Positions,
+                      end: int | None = None) -> tuple[IncludeCall | SourceError, int]:
+    """Parse the include tag at `start` (where TAG_START matches) within text[:end]: the call or the error,
+    and the offset where scanning resumes."""
+    end = len(text) if end is None else end
+    opener = TAG_START.match(text, start, end)
     assert opener is not None, "parse_include_tag called where no include tag starts"
     try:
-        return _parse_tag(text, start, opener.end(), positions)
+        return _parse_tag(_Bounded(text, end), start, opener.end(), positions)
     except SourceError as error:
-        closed = _closing_offset(text, opener.end())
+        closed = _closing_offset(text, opener.end(), end)
         if closed is None:
             return SourceError(positions.location(start), "include tag is not closed", 'expected "%}"'), opener.end()
         return error, closed
 
 
-def _closing_offset(text: str, offset: int) -> int | None:
+def _closing_offset(text: str, offset: int, end: int) -> int | None:
     """The end of the `%}` that closes a tag, unless another tag opens before it."""
-    close = text.find("%}", offset)
-    reopen = text.find("{%", offset)
+    close = text.find("%}", offset, end)
+    reopen = text.find("{%", offset, end)
     return None if close < 0 or 0 <= reopen < close else close + 2
 
 
-def _parse_tag(text: str, start: int, pos: int, positions: Positions) -> tuple[IncludeCall, int]:
+class _Bounded:
+    """A text and the offset where the tag being parsed must end (the start of the next code block)."""
+
+    def __init__(self, text: str, end: int) -> None:
+        self.text = text
+        self.end = end
+
+    def match(self, pattern: re.Pattern[str], pos: int) -> re.Match[str] | None:
+        return pattern.match(self.text, pos, self.end)
+
+
+def _parse_tag(text: _Bounded, start: int, pos: int, positions: Positions) -> tuple[IncludeCall, int]:
     """The strict grammar of one tag; raises SourceError at the first token that does not fit."""
     pos = _skip_space(text, pos)
-    name = _NAME.match(text, pos)
+    name = text.match(_NAME, pos)
     if name is None:
         raise SourceError(positions.location(pos), "expected an include name after \"include\"", _found(text, pos))
     params: dict[str, str] = {}
@@ -133,12 +147,12 @@ def _parse_tag(text: str, start: int, pos: int, positions: Positions) -> tuple[I
     pos = name.end()
     while True:
         after_space = _skip_space(text, pos)
-        close = _CLOSE.match(text, after_space)
+        close = text.match(_CLOSE, after_space)
         if close is not None:
             call = IncludeCall(name.group(), MappingProxyType(params), positions.location(start),
                                positions.location(name.start()), MappingProxyType(locations))
             return call, close.end()
-        if after_space == pos or after_space >= len(text):
+        if after_space == pos or after_space >= text.end:
             raise SourceError(positions.location(after_space), 'expected key="value" or "%}"', _found(text, after_space))
         key, value, pos = _parse_param(text, after_space, positions)
         if key in params:
@@ -147,36 +161,36 @@ def _parse_tag(text: str, start: int, pos: int, positions: Positions) -> tuple[I
         locations[key] = positions.location(after_space)
 
 
-def _parse_param(text: str, pos: int, positions: Positions) -> tuple[str, str, int]:
+def _parse_param(text: _Bounded, pos: int, positions: Positions) -> tuple[str, str, int]:
     """One `key="value"`, `key='value'` or `key=bare` at `pos`: key, value, offset after it."""
-    key = _KEY.match(text, pos)
+    key = text.match(_KEY, pos)
     if key is None:
         raise SourceError(positions.location(pos), 'expected key="value" after include name', _found(text, pos))
-    equals = _EQUALS.match(text, key.end())
+    equals = text.match(_EQUALS, key.end())
     if equals is None or not equals.group().strip():
         after = _skip_space(text, key.end())
         raise SourceError(positions.location(after), f'expected "=" after parameter "{key.group()}"', _found(text, after))
     pos = equals.end()
-    quote = text[pos:pos + 1]
+    quote = text.text[pos:pos + 1] if pos < text.end else ""
     if quote in ("\"", "'"):
-        value = (_DOUBLE if quote == "\"" else _SINGLE).match(text, pos)
+        value = text.match(_DOUBLE if quote == "\"" else _SINGLE, pos)
         if value is None:
             raise SourceError(positions.location(pos), f'value of "{key.group()}" is not closed', f"expected a closing {quote}")
         return key.group(), value.group(1).replace("\\" + quote, quote), value.end()
-    bare = _BARE.match(text, pos)
+    bare = text.match(_BARE, pos)
     if bare is None:
         raise SourceError(positions.location(pos), f'expected a value after "{key.group()}="', _found(text, pos))
     return key.group(), bare.group(), bare.end()
 
 
-def _skip_space(text: str, pos: int) -> int:
-    match = _SPACE.match(text, pos)
+def _skip_space(text: _Bounded, pos: int) -> int:
+    match = text.match(_SPACE, pos)
     return match.end() if match else pos
 
 
-def _found(text: str, pos: int) -> str:
+def _found(text: _Bounded, pos: int) -> str:
     """`found "xyz"` (or `found the end of the text`) for messages about what was expected."""
-    word = _WORD.match(text, pos)
+    word = text.match(_WORD, pos)
     return f'found "{word.group()}"' if word else "found the end of the text"
 
 

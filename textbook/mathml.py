@@ -18,6 +18,7 @@ _UNKNOWN_COMMAND = re.compile(r"<m[io]\b[^>]*>(\\[A-Za-z]+)</m[io]>")
 _BRACE = re.compile(r"\\.|[{}]", re.DOTALL)
 _BARE_AMPERSAND = re.compile(r"&(?!#?[A-Za-z0-9]+;)")
 _WORDS = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_ARG = re.compile(r"\\arg(?![A-Za-z])")  # a standard operator latex2mathml does not know
 
 _MESSAGES = {
     "ExtraLeftOrMissingRightError": "\\left without a matching \\right (or the reverse)",
@@ -56,7 +57,8 @@ def _render(tex: str, is_display: bool) -> str:
         raise TexError("the formula is empty")
     check_braces(tex)
     try:
-        mathml = latex2mathml.converter.convert(tex.strip(), display="block" if is_display else "inline")
+        source = _ARG.sub(r"\\operatorname{arg}", tex.strip())
+        mathml = latex2mathml.converter.convert(source, display="block" if is_display else "inline")
     except Exception as error:  # noqa: BLE001 -- latex2mathml signals bad TeX with many exception types
         raise TexError(_describe(error)) from None
     unknown = _UNKNOWN_COMMAND.search(mathml)

@@ -10,12 +10,16 @@ class Positions:
     def __init__(self, text: str, origin: Location) -> None:
         self.text = text
         self.origin = origin
+        self._offset = 0  # the last offset asked for, and the number of newlines before it:
+        self._lines = 0  # scanning asks in increasing order, so each count starts where the last ended
 
     def location(self, offset: int) -> Location:
         """The file location (1-based line and column, in characters) of `offset`."""
-        # str.count runs in C: cheaper than indexing every line of a page that has no errors.
-        lines = self.text.count("\n", 0, offset)
+        if offset < self._offset:
+            self._offset, self._lines = 0, 0
+        self._lines += self.text.count("\n", self._offset, offset)
+        self._offset = offset
         column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
-        if lines == 0:
+        if self._lines == 0:
             column += self.origin.column - 1
-        return Location(self.origin.path, self.origin.line + lines, column)
+        return Location(self.origin.path, self.origin.line + self._lines, column)

@@ -20,7 +20,8 @@ from textbook.positions import Positions
 
 _FENCED = FencedBlockPreprocessor.FENCED_BLOCK_RE  # the very rule Markdown applies, so both agree
 _FENCE_OPENING = re.compile(r"^(?P<fence>`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*)?[ ]*$", re.MULTILINE)
-_SPECIAL = re.compile(r"`+|\$\$|\{%-?\s*(?:include|raw)(?=\s|-?%\})")
+# A backtick run, `$$`, or an include/raw tag; the leading class lets the engine skip plain text fast.
+_SPECIAL = re.compile(r"[`${](?:(?<=`)`*|(?<=\$)\$|(?<=\{)%-?\s*(?:include|raw)(?=\s|-?%\}))")
 _RAW_OPEN = re.compile(r"\{%-?\s*raw\s*-?%\}")
 _RAW_CLOSE = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -58,7 +59,8 @@ def protect(body: str, origin: Location) -> Protected:
     positions = Positions(body, origin)
     pieces: list[str] = []
     tokens: list[Token] = []
-    for start, end, is_code in code_regions(body):
+    regions, unclosed = code_regions(body)
+    for start, end, is_code in regions:
         if is_code:
             pieces.append(body[start:end])
             continue
@@ -68,34 +70,26 @@ def protect(body: str, origin: Location) -> Protected:
                 tokens.append(piece)
             else:
                 pieces.append(piece)
-    unclosed = unclosed_fence(body)
     if unclosed:  # Markdown ignores an unclosed fence; close it so the code runs to the end, as it looks
         pieces.append(("" if body.endswith("\n") else "\n") + unclosed + "\n")
     return Protected("".join(pieces), tuple(tokens), prefix)
 
 
-def code_regions(body: str) -> Iterator[tuple[int, int, bool]]:
-    """(start, end, is_code) spans covering the body; fenced code blocks are code."""
+def code_regions(body: str) -> tuple[list[tuple[int, int, bool]], str | None]:
+    """(start, end, is_code) spans covering the body, fenced code blocks being code; and the fence
+    of a block that is never closed (it is code up to the end), if any."""
+    regions: list[tuple[int, int, bool]] = []
     pos = 0
-    for match in _FENCED.finditer(body):
-        yield pos, match.start(), False
-        yield match.start(), match.end(), True
-        pos = match.end()
-    opening = _FENCE_OPENING.search(body, pos)
-    if opening:
-        yield pos, opening.start(), False
-        yield opening.start(), len(body), True
-    else:
-        yield pos, len(body), False
-
-
-def unclosed_fence(body: str) -> str | None:
-    """The fence string of a fenced code block that is never closed, if any."""
-    last_end = 0
-    for match in _FENCED.finditer(body):
-        last_end = match.end()
-    opening = _FENCE_OPENING.search(body, last_end)
-    return opening.group("fence") if opening else None
+    if "```" in body or "~~~" in body:
+        for match in _FENCED.finditer(body):
+            regions += [(pos, match.start(), False), (match.start(), match.end(), True)]
+            pos = match.end()
+        opening = _FENCE_OPENING.search(body, pos)
+        if opening:
+            regions += [(pos, opening.start(), False), (opening.start(), len(body), True)]
+            return regions, opening.group("fence")
+    regions.append((pos, len(body), False))
+    return regions, None
 
 
 def scan_prose(text: str, start: int, end: int, positions: Positions) -> Iterator[str | Token]:
@@ -124,7 +118,7 @@ def _special(text: str, match: re.Match[str], end: int, positions: Positions) ->
     if _RAW_OPEN.match(text, match.start()):
         return _raw(text, match.start(), end, positions)
     if TAG_START.match(text, match.start()):
-        call, after = parse_include_tag(text[:end], match.start(), positions)
+        call, after = parse_include_tag(text, match.start(), positions, end)
         kind = "error" if isinstance(call, SourceError) else "include"
         return Token(kind, text[match.start():after], positions.location(match.start()), call), after
     return None, match.end()  # `{% raw` not followed by `%}`: plain text
@@ -132,11 +126,18 @@ def _special(text: str, match: re.Match[str], end: int, positions: Positions) ->
 
 def _code_span_end(text: str, match: re.Match[str], end: int) -> int:
     """After the code span opened by a backtick run (the run alone when it is escaped or unclosed)."""
-    backslashes = len(text[:match.start()]) - len(text[:match.start()].rstrip("\\"))
-    if backslashes % 2:
+    if _is_escaped(text, match.start()):
         return match.start() + 1
     closing = _closing_ticks(len(match.group())).search(text, match.end(), _paragraph_end(text, match.end(), end))
     return closing.end() if closing else match.end()
+
+
+def _is_escaped(text: str, pos: int) -> bool:
+    """True when an odd number of backslashes precede `pos`."""
+    start = pos
+    while start > 0 and text[start - 1] == "\\":
+        start -= 1
+    return (pos - start) % 2 == 1
 
 
 @functools.lru_cache(maxsize=16)

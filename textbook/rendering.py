@@ -77,7 +77,8 @@ def _placeholder_pattern(prefix: str) -> str:
 def _restore_pattern(prefix: str) -> re.Pattern[str]:
     """Code elements (restored verbatim), placeholders alone in a paragraph (blocks), other placeholders."""
     placeholder = _placeholder_pattern(prefix)
-    return re.compile(f"<code\\b[^>]*>.*?</code>|<p>{placeholder}</p>|{placeholder}", re.DOTALL)
+    only_placeholders = f"<p>((?:{prefix}\\d+Q\\s*)+)</p>"
+    return re.compile(f"<code\\b[^>]*>.*?</code>|{only_placeholders}|{placeholder}", re.DOTALL)
 
 
 class _Restorer:
@@ -90,16 +91,24 @@ class _Restorer:
         self.render_include = render_include
         self.errors = errors
         self.pattern = _restore_pattern(protected.prefix)
-        self.in_code = re.compile(_placeholder_pattern(protected.prefix))
+        self.placeholder = re.compile(_placeholder_pattern(protected.prefix))
 
     def __call__(self, match: re.Match[str]) -> str:
         if match.group(1):
-            return self.render(self.tokens[int(match.group(1))], is_block=True)
+            return self.paragraph(match.group(1))
         if match.group(2):
             return self.render(self.tokens[int(match.group(2))], is_block=False)
         # Markdown made this code (an indented block): what it holds is shown as written.
-        return self.in_code.sub(lambda m: html.escape(self.tokens[int(m.group(1))].source, quote=False),
+        return self.placeholder.sub(lambda m: html.escape(self.tokens[int(m.group(1))].source, quote=False),
                                 match.group())
+
+    def paragraph(self, content: str) -> str:
+        """A paragraph of placeholders only: one alone, or includes only, become blocks (kramdown's rule)."""
+        tokens = [self.tokens[int(index)] for index in self.placeholder.findall(content)]
+        if len(tokens) == 1 or all(token.kind == "include" for token in tokens):
+            return "\n".join(self.render(token, is_block=True) for token in tokens)
+        inline = self.placeholder.sub(lambda m: self.render(self.tokens[int(m.group(1))], is_block=False), content)
+        return f"<p>{inline}</p>"
 
     def render(self, token: Token, is_block: bool) -> str:
         """The HTML for one token outside code; errors are collected, not raised."""

@@ -7,9 +7,17 @@ from collections.abc import Iterable
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A hint like `did you mean "title"?` naming the closest choice, or None when none is close."""
-    names = sorted(set(choices))
-    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6)
+    # Names are compared without their extension, so "nope.html" is not close to "todo.html".
+    by_stem: dict[str, list[str]] = {}
+    for name in sorted(set(choices)):
+        by_stem.setdefault(_stem(name), []).append(name)
+    close = difflib.get_close_matches(_stem(word), list(by_stem), n=1, cutoff=0.6)
     if not close:
-        stems = {name.rsplit(".", 1)[0]: name for name in names}
-        close = [stems[m] for m in difflib.get_close_matches(word.rsplit(".", 1)[0], list(stems), n=1, cutoff=0.6)]
-    return f'did you mean "{close[0]}"?' if close else None
+        return None
+    names = by_stem[close[0]]
+    best = max(names, key=lambda name: difflib.SequenceMatcher(None, word, name).ratio())
+    return f'did you mean "{best}"?'
+
+
+def _stem(name: str) -> str:
+    return name.rsplit(".", 1)[0] if "." in name[1:] else name
