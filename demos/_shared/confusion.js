@@ -79,7 +79,7 @@ function buildTable(counts, names, strings, lang) {
       const [lo, hi] = i === j ? BLUE : ORANGE;
       const rgb = lo.map((v, k) => Math.round(v + (hi[k] - v) * t));
       return h("td", {
-        class: `${i === j ? "cm-correct" : "cm-mistake"}${count ? "" : " cm-zero"}${t > 0.6 ? " cm-dark" : ""}`,
+        class: `${i === j ? "cm-correct" : "cm-mistake"}${count ? "" : " cm-zero"}${t > 0.6 ? " cm-dark" : ""}${count >= 1000 ? " cm-4" : ""}`,
         style: { backgroundColor: `rgb(${rgb.join(",")})` },
         "data-row": i, "data-col": j,
         "aria-label": fmt(strings.cell_summary, { actual: names[i], predicted: names[j], count }),

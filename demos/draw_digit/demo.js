@@ -8,8 +8,8 @@ const STRINGS = {
   draw_here: "Draw a digit here",
   canvas_label: "Drawing area: draw a digit with the mouse, a pen or a finger",
   clear: "Clear",
-  network_input: "What the network sees:",
-  scores: "The network's scores (probabilities)",
+  network_input: "input",
+  scores: "Scores (probabilities)",
   guess: "It looks like a {class} to the network ({probability}).",
   empty_guess: "Draw a digit to see the network's guess.",
   templates_empty: "Each digit's weights (red positive, blue negative)",
@@ -36,10 +36,11 @@ mountAll("draw_digit", STRINGS, (el, { data, strings, lang }) => {
   el.append(h("div", { class: "dd demo-root" },
     h("div", { class: "dd-top" },
       h("div", { class: "dd-pad" }, h("div", { class: "dd-frame" }, canvas, hint),
-        h("div", { class: "dd-tools" }, clear, h("span", { class: "dd-seen-label" }, strings.network_input), seen)),
+        clear),
       h("div", { class: "dd-scores" }, h("p", { class: "dd-caption" }, strings.scores), h("ol", {}, rows), guess)),
     caption,
-    h("ol", { class: "dd-templates" }, minis.map((m, c) => h("li", {}, m, h("span", {}, names[c])))),
+    h("ol", { class: "dd-templates" }, h("li", { class: "dd-input" }, seen, h("span", {}, strings.network_input)),
+      minis.map((m, c) => h("li", {}, m, h("span", {}, names[c])))),
     live));
 
   const ctx = canvas.getContext("2d", { willReadFrequently: true });
