@@ -20,13 +20,13 @@ const STRINGS = {
 const BLUE = [[241, 246, 252], [31, 95, 168]];
 const ORANGE = [[255, 245, 232], [196, 86, 0]];
 
-/** Mount the explorer into every [data-demo=name] element. */
-export function mountConfusionDemos(name) {
-  mountAll(name, STRINGS, mountConfusion);
+/** Mount the explorer into every [data-demo=name] element; classKey names its demo strings. */
+export function mountConfusionDemos(name, classKey) {
+  mountAll(name, STRINGS, (el, ctx) => mountConfusion(el, ctx, classKey));
 }
 
-function mountConfusion(el, { data, strings, base, lang }) {
-  const names = classNames(strings, `${data.dataset}_classes`, data.classes);
+function mountConfusion(el, { data, strings, base, lang }, classKey) {
+  const names = classNames(strings, classKey, data.classes);
   const n = names.length;
   const table = buildTable(data.counts, names, strings, lang);
   const title = h("p", { class: "cm-title" });
