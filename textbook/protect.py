@@ -1,7 +1,7 @@
 """Replace include tags, `$$math$$` and raw blocks by placeholders that Markdown leaves alone.
 
-Fenced code and inline code spans are found first and skipped, so what they hold is never a tag
-or math. Indented code is not guessed here (a list continuation looks the same): a placeholder
+Fenced code, inline code spans and HTML comments are found first and skipped, so what they hold is
+never a tag or math. Indented code is not guessed here (a list continuation looks the same): a placeholder
 that Markdown puts inside `<code>` is turned back into its source text by the renderer instead.
 """
 from __future__ import annotations
@@ -20,8 +20,9 @@ from textbook.positions import Positions
 
 _FENCED = FencedBlockPreprocessor.FENCED_BLOCK_RE  # the very rule Markdown applies, so both agree
 _FENCE_OPENING = re.compile(r"^(?P<fence>`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*)?[ ]*$", re.MULTILINE)
-# A backtick run, `$$`, or an include/raw tag; the leading class lets the engine skip plain text fast.
-_SPECIAL = re.compile(r"[`${](?:(?<=`)`*|(?<=\$)\$|(?<=\{)%-?\s*(?:include|raw)(?=\s|-?%\}))")
+# A backtick run, `$$`, an include/raw tag or an HTML comment; the leading class lets the engine
+# skip plain text fast.
+_SPECIAL = re.compile(r"[`${<](?:(?<=`)`*|(?<=\$)\$|(?<=\{)%-?\s*(?:include|raw)(?=\s|-?%\})|(?<=<)!--)")
 _RAW_OPEN = re.compile(r"\{%-?\s*raw\s*-?%\}")
 _RAW_CLOSE = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -113,6 +114,9 @@ def _special(text: str, match: re.Match[str], end: int, positions: Positions) ->
     found = match.group()
     if found.startswith("`"):
         return None, _code_span_end(text, match, end)
+    if found == "<!--":  # a comment (often a draft an author set aside) is left as written
+        close = text.find("-->", match.end(), end)
+        return None, close + 3 if close >= 0 else match.end()
     if found == "$$":
         return _math(text, match.start(), end, positions)
     if _RAW_OPEN.match(text, match.start()):

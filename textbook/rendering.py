@@ -75,10 +75,12 @@ def _placeholder_pattern(prefix: str) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _restore_pattern(prefix: str) -> re.Pattern[str]:
-    """Code elements (restored verbatim), placeholders alone in a paragraph (blocks), other placeholders."""
-    placeholder = _placeholder_pattern(prefix)
-    only_placeholders = f"<p>((?:{prefix}\\d+Q\\s*)+)</p>"
-    return re.compile(f"<code\\b[^>]*>.*?</code>|{only_placeholders}|{placeholder}", re.DOTALL)
+    """Code elements (restored verbatim), tags with placeholders in attributes (`![alt $$x$$](...)`),
+    paragraphs of placeholders only (blocks), other placeholders."""
+    only_placeholders = f"<p>(?P<paragraph>(?:{prefix}\\d+Q\\s*)+)</p>"
+    in_tag = f"<[A-Za-z][^<>]*?{prefix}\\d+Q[^<>]*>"
+    inline = f"{prefix}(?P<index>\\d+)Q"
+    return re.compile(f"<code\\b[^>]*>.*?</code>|(?P<tag>{in_tag})|{only_placeholders}|{inline}", re.DOTALL)
 
 
 class _Restorer:
@@ -94,13 +96,21 @@ class _Restorer:
         self.placeholder = re.compile(_placeholder_pattern(protected.prefix))
 
     def __call__(self, match: re.Match[str]) -> str:
-        if match.group(1):
-            return self.paragraph(match.group(1))
-        if match.group(2):
-            return self.render(self.tokens[int(match.group(2))], is_block=False)
+        if match.group("tag"):
+            return self.placeholder.sub(lambda m: self.attribute(self.tokens[int(m.group(1))]), match.group())
+        if match.group("paragraph"):
+            return self.paragraph(match.group("paragraph"))
+        if match.group("index"):
+            return self.render(self.tokens[int(match.group("index"))], is_block=False)
         # Markdown made this code (an indented block): what it holds is shown as written.
         return self.placeholder.sub(lambda m: html.escape(self.tokens[int(m.group(1))].source, quote=False),
                                 match.group())
+
+    def attribute(self, token: Token) -> str:
+        """Inside an attribute value math reads as its TeX; an include still inserts its output."""
+        if token.kind == "include":
+            return self.render(token, is_block=False)
+        return html.escape(_token_text(token) if token.kind != "error" else token.source)
 
     def paragraph(self, content: str) -> str:
         """A paragraph of placeholders only: one alone, or includes only, become blocks (kramdown's rule)."""
@@ -146,7 +156,7 @@ def assign_heading_ids(converted: str, protected: Protected) -> tuple[str, tuple
 
     def replace(match: re.Match[str]) -> str:
         level, attributes, inner = int(match.group(1)), match.group(2), match.group(3)
-        text = plain_text(placeholder.sub(lambda m: _token_text(protected.tokens[int(m.group(1))]), inner))
+        text = plain_text(placeholder.sub(lambda m: html.escape(_token_text(protected.tokens[int(m.group(1))])), inner))
         explicit = _ID_ATTRIBUTE.search(attributes)
         if explicit:
             headings.append(Heading(level, explicit.group(1), text))
@@ -159,11 +169,9 @@ def assign_heading_ids(converted: str, protected: Protected) -> tuple[str, tuple
 
 
 def _token_text(token: Token) -> str:
-    """What a token reads as in a heading's plain text: TeX for math, nothing for an include."""
-    if token.kind == "math" and isinstance(token.payload, str):
-        return html.escape(token.payload.strip(), quote=False)
-    if token.kind == "raw" and isinstance(token.payload, str):
-        return html.escape(token.payload, quote=False)
+    """What a token reads as in plain text: TeX for math, nothing for an include."""
+    if token.kind in ("math", "raw") and isinstance(token.payload, str):
+        return token.payload.strip() if token.kind == "math" else token.payload
     return ""
 
 

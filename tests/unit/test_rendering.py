@@ -61,6 +61,8 @@ def errors_of(body: str, render_include=fake_include) -> list[str]:  # type: ign
     ("- $$x_1$$\n- two", "<ul>\n<li>[inline: x_1]</li>\n<li>two</li>\n</ul>"),
     ("> $$ x $$", "<blockquote>\n[block: x]\n</blockquote>"),
     ("<div class=\"note\">$$x$$</div>", '<div class="note">[inline: x]</div>'),
+    ('![weights $$w_i$$ and "q"](/w.png)', '<p><img alt="weights w_i and &quot;q&quot;" src="/w.png" /></p>'),
+    ('<a title="$$a < b$$" href="/x">$$c$$</a>', '<p><a title="a &lt; b" href="/x">[inline: c]</a></p>'),
 ])
 def test_math(body: str, html: str) -> None:
     assert render(body) == html
@@ -77,6 +79,10 @@ def test_math(body: str, html: str) -> None:
     ("```\n{% raw %}{{ x }}{% endraw %}\n```", "<pre><code>{% raw %}{{ x }}{% endraw %}\n</code></pre>"),
     ("Before\n\n```\nnever closed $$\n{% include nope %}", "<p>Before</p>\n<pre><code>never closed $$\n{% include nope %}\n</code></pre>"),
     ("\\`$$x$$\\` text", "<p>`[inline: x]` text</p>"),
+    ("<!-- draft: $$ unclosed {% include nope %} -->\n\nText $$x$$",
+     "<!-- draft: $$ unclosed {% include nope %} -->\n\n<p>Text [inline: x]</p>"),
+    ("Inline <!-- $$y$$ --> and $$x$$", "<p>Inline <!-- $$y$$ --> and [inline: x]</p>"),
+    ("A <!-- never closed $$x$$", "<p>A &lt;!-- never closed [inline: x]</p>"),
     ("A ` lone backtick $$x$$", "<p>A ` lone backtick [inline: x]</p>"),
 ])
 def test_code_is_verbatim(body: str, html: str) -> None:
