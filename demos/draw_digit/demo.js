@@ -103,10 +103,10 @@ function enableDrawing(canvas, ctx, onChange, onEnd) {
     return [((e.clientX - r.left) * PAD) / r.width, ((e.clientY - r.top) * PAD) / r.height];
   };
   const stroke = (from, to) => {
-    ctx.strokeStyle = "rgba(17, 17, 17, 0.9)";
-    ctx.shadowColor = "rgba(17, 17, 17, 0.9)";
-    ctx.shadowBlur = 6;
-    ctx.lineWidth = 21;
+    ctx.strokeStyle = "#111"; // opaque ink: overlapping segments leave no darker dots
+    ctx.shadowColor = "rgba(17, 17, 17, 0.8)"; // a soft edge, like MNIST's anti-aliased strokes
+    ctx.shadowBlur = 5;
+    ctx.lineWidth = 20;
     ctx.beginPath();
     ctx.moveTo(...from);
     ctx.lineTo(...to);

@@ -240,6 +240,25 @@ def test_drawing_changes_the_scores_and_clear_resets_them(site_url: str, site_di
     assert console.problems == []
 
 
+def test_drawing_by_touch_changes_the_scores(site_url: str, site_dir: Path, make_page: Any, console: Console) -> None:
+    demo_data(site_dir, "draw_digit")
+    page = mount(make_page(width=390, height=800, has_touch=True, is_mobile=True), chapter_url(site_url), ("draw_digit",))
+    demo = page.locator('[data-demo="draw_digit"]')
+    canvas = demo.locator("canvas.dd-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    scrolled = page.evaluate("scrollY")
+    cdp = page.context.new_cdp_session(page)
+    points = [(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * (0.15 + 0.07 * i)) for i in range(11)]
+    for kind, (x, y) in [("touchStart", points[0])] + [("touchMove", p) for p in points[1:]]:
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.wait_for_function("() => document.querySelector('.dd-scores li').dataset.prob !== ''")
+    assert abs(sum(float(p) for p in read_probs(demo)) - 1) < 0.01
+    assert page.evaluate("scrollY") == scrolled, "a stroke on the canvas draws, it does not scroll the page"
+    assert console.problems == []
+
+
 def test_chapter_page_weight_is_within_budget(site_url: str, site_dir: Path, make_page: Any,
                                               console: Console, artifacts: Path) -> None:
     for name in DEMOS:
@@ -259,7 +278,7 @@ def test_chapter_page_weight_is_within_budget(site_url: str, site_dir: Path, mak
     assert console.problems == []
 
 
-@pytest.mark.parametrize("lang", ["", "ja/"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("width", [360, 1280])
 def test_demos_fit_the_width_and_their_reserved_height(lang: str, width: int, site_url: str, site_dir: Path,
                                                        make_page: Any, console: Console, artifacts: Path) -> None:
