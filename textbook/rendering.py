@@ -150,7 +150,7 @@ class _Restorer:
 
 def assign_heading_ids(converted: str, protected: Protected) -> tuple[str, tuple[Heading, ...]]:
     """Give every heading a readable, unique id (kept when the author set one) and list them."""
-    used = {m.group(1) for h in _HEADING.finditer(converted) if (m := _ID_ATTRIBUTE.search(h.group(2)))}
+    used = set(_ID_ATTRIBUTE.findall(converted))  # ids the author gave (headings, raw HTML) are taken
     headings: list[Heading] = []
     placeholder = re.compile(_placeholder_pattern(protected.prefix))
 

@@ -136,6 +136,7 @@ def test_cjk_emphasis(body: str, html: str) -> None:
     ("## The $$W$$ matrix", [Heading(2, "the-w-matrix", "The W matrix")]),
     ("## Custom {#my-id}\n\n## My id", [Heading(2, "my-id", "Custom"), Heading(2, "my-id_1", "My id")]),
     ("## *Bold* &amp; `code`", [Heading(2, "bold-code", "Bold & code")]),
+    ('<div id="demo"></div>\n\n## Demo', [Heading(2, "demo_1", "Demo")]),
     ("```\n# not a heading\n```", []),
 ])
 def test_headings(body: str, headings: list[Heading]) -> None:
