@@ -5,8 +5,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textbook.chapters import read_chapter
 from textbook.config import load_config
@@ -17,10 +18,13 @@ from textbook.i18n import check_ui_strings, load_languages
 from textbook.includes import load_include_specs
 from textbook.links import make_link_map
 from textbook.model import Chapter, ChapterEntry, Page, Site, SourceChapter
-from textbook.pages import RenderContext, render_demo_page, render_home
+from textbook.pages import RenderContext, index_entries, render_demo_page, render_home
 from textbook.render_pool import render_chapters
 from textbook.templates import layout_names, make_environment
 from textbook.writer import check_out_dir, collect_assets, write_site
+
+if TYPE_CHECKING:
+    from textbook.incremental import BuildCache
 
 T = TypeVar("T")
 
@@ -73,8 +77,10 @@ class Collector:
         return BuildReport(pages, unique(self.errors), warnings, tuple(self.timings), is_written)
 
 
-def build(options: BuildOptions) -> BuildReport:
-    """Load, check, render every page in memory, then replace the output folder (only if all went well)."""
+def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport:
+    """Load, check, render every page in memory, then replace the output folder (only if all went well).
+
+    With a `cache`, unchanged chapters are not parsed or rendered again and only changed files are written."""
     found = Collector()
     root = options.root.resolve()
     check_out_dir(root, options.out_dir)
@@ -90,11 +96,12 @@ def build(options: BuildOptions) -> BuildReport:
         return found.report()
     found.warnings.extend(unlisted_chapters(root, config) + check_ui_strings(root, languages) + missing_fallbacks(root, demos))
     with found.stage("front matter"):
-        chapters = read_all(root, sources, layout_names(root), found)
+        chapters = read_all(root, sources, layout_names(root), found, cache)
     site = Site(config, languages, entries_of(sources, chapters), demos)
-    ctx = RenderContext(root, site, make_link_map(site), {n: tuple(sorted(s.optional)) for n, s in specs.items()}, specs)
+    optional = {name: tuple(sorted(spec.optional)) for name, spec in specs.items()}
+    ctx = RenderContext(root, site, make_link_map(site), optional, specs, index_entries(site))
     with found.stage("render"):
-        pages = render_all(ctx, chapters, options.jobs, found)
+        pages = render_all(ctx, chapters, options.jobs, found, cache)
     found.errors[:] = relative_errors(found.errors, root)
     if found.errors or (options.is_strict and found.warnings):
         return found.report(pages)
@@ -102,25 +109,30 @@ def build(options: BuildOptions) -> BuildReport:
         assets = attempt(found, collect_assets, root, pages)
         if assets is None:
             return found.report(pages)
-        write_site(pages, assets, options.out_dir)
+        (cache.write_site if cache else write_site)(pages, assets, options.out_dir)
     return found.report(pages, is_written=True)
 
 
-def read_all(root: Path, sources: tuple[SourceChapter, ...], layouts: list[str], found: Collector) -> tuple[Chapter, ...]:
+def read_all(root: Path, sources: tuple[SourceChapter, ...], layouts: list[str], found: Collector,
+             cache: BuildCache | None = None) -> tuple[Chapter, ...]:
     """Every chapter's front matter; a chapter with errors is dropped and its errors kept."""
     chapters = []
+    reader = partial(cache.read_chapter, read_chapter) if cache else read_chapter
     for source in sources:
-        result = attempt(found, read_chapter, root, source, layouts)
+        result = attempt(found, reader, root, source, layouts)
         if result is not None:
             chapters.append(result[0])
             found.warnings.extend(result[1])
     return tuple(chapters)
 
 
-def render_all(ctx: RenderContext, chapters: tuple[Chapter, ...], jobs: int, found: Collector) -> tuple[Page, ...]:
-    """Chapter pages (in worker processes when there are many), home pages, demo pages; sorted by path."""
-    pages: list[Page] = []
-    for page, errors in render_chapters(ctx, chapters, jobs):
+def render_all(ctx: RenderContext, chapters: tuple[Chapter, ...], jobs: int, found: Collector,
+               cache: BuildCache | None = None) -> tuple[Page, ...]:
+    """Chapter pages (in worker processes when there are many; unchanged ones from the cache), home pages,
+    demo pages; sorted by path."""
+    reused, todo = cache.split(ctx, chapters) if cache else ([], list(chapters))
+    pages: list[Page] = list(reused)
+    for page, errors in render_chapters(ctx, todo, jobs):
         found.errors.extend(errors)
         if page is not None:
             pages.append(page)
