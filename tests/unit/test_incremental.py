@@ -1,0 +1,192 @@
+"""Incremental builds: after any sequence of edits, the site equals a clean build, file by file."""
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from textbook.i18n import UI_KEYS
+from textbook.incremental import BuildCache, canonical, digest
+from textbook.pipeline import BuildOptions, build
+from textbook.sitefiles import listing
+
+REPO = Path(__file__).resolve().parents[2]
+SLUGS = ("intro", "middle", "end")
+CHAPTER = "---\ntitle: {title}\n---\n{body}\n\n## Part {n}\n\nSee [the next one](/{next}/) and $$x_{n}^2$$.\n\n" \
+          "![a dot](/images/dot.png)\n"
+
+
+def write(root: Path, name: str, text: str) -> None:
+    (root / name).parent.mkdir(parents=True, exist_ok=True)
+    (root / name).write_text(text, encoding="utf-8")
+
+
+def chapter(slug: str, title: str, body: str = "Some text.") -> str:
+    index = SLUGS.index(slug)
+    return CHAPTER.format(title=title, body=body, n=index, next=SLUGS[(index + 1) % len(SLUGS)])
+
+
+def make_book(root: Path) -> Path:
+    """Three chapters in English, two in Japanese, the repository's templates, an image."""
+    shutil.copytree(REPO / "templates", root / "templates")
+    ui = "".join(f"  {key}: {key}\n" for key in UI_KEYS)
+    write(root, "book.yaml", "title:\n  en: Tiny\n  ja: 小さな本\ndefault_language: en\n"
+                             "chapters: [intro, middle, end]\nbase_url: /tiny\n")
+    write(root, "chapters/en/_language.yaml", f"name: English\nui:\n{ui}")
+    write(root, "chapters/ja/_language.yaml", "name: 日本語\nui:\n  contents: 目次\n")
+    for slug in SLUGS:
+        write(root, f"chapters/en/{slug}.md", chapter(slug, slug.title()))
+    for slug in SLUGS[:2]:
+        write(root, f"chapters/ja/{slug}.md", chapter(slug, f"{slug}の章", "日本語の文。"))
+    write(root, "images/dot.png", "png-1")
+    return root
+
+
+def edit_chapter_text(root: Path, rng: random.Random) -> None:
+    path = root / "chapters" / rng.choice(["en", "ja"]) / f"{rng.choice(SLUGS[:2])}.md"
+    path.write_text(path.read_text(encoding="utf-8") + f"\nMore words {rng.random()}.\n", encoding="utf-8")
+
+
+def edit_title(root: Path, rng: random.Random) -> None:
+    slug = rng.choice(SLUGS)
+    write(root, f"chapters/en/{slug}.md", chapter(slug, f"Title {rng.randint(0, 999)}"))
+
+
+def edit_template(root: Path, rng: random.Random) -> None:
+    path = root / "templates/layouts/chapter.html"
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{{# edit {rng.random()} #}}\n<!-- {rng.random()} -->\n",
+                    encoding="utf-8")
+
+
+def edit_ui_string(root: Path, rng: random.Random) -> None:
+    write(root, "chapters/ja/_language.yaml", f"name: 日本語\nui:\n  contents: 目次{rng.randint(0, 99)}\n")
+
+
+def add_language(root: Path, rng: random.Random) -> None:
+    write(root, "chapters/fr/_language.yaml", "name: Français\nui:\n  contents: Sommaire\n")
+    write(root, "chapters/fr/intro.md", chapter("intro", f"Intro {rng.randint(0, 9)}", "Du texte."))
+
+
+def delete_chapter(root: Path, rng: random.Random) -> None:
+    (root / "chapters/ja" / f"{rng.choice(SLUGS[:2])}.md").unlink(missing_ok=True)
+
+
+def restore_chapter(root: Path, rng: random.Random) -> None:
+    for slug in SLUGS[:2]:
+        if not (root / f"chapters/ja/{slug}.md").exists():
+            write(root, f"chapters/ja/{slug}.md", chapter(slug, f"{slug}の章", "戻った。"))
+
+
+def edit_image(root: Path, rng: random.Random) -> None:
+    write(root, "images/dot.png", f"png-{rng.randint(0, 999)}")
+    write(root, f"images/extra{rng.randint(0, 2)}.png", "x")
+
+
+def delete_image(root: Path, rng: random.Random) -> None:
+    for path in (root / "images").glob("extra*.png"):
+        path.unlink()
+
+
+def change_base_url(root: Path, rng: random.Random) -> None:
+    path = root / "book.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("/tiny", "/other") if "/tiny" in text else text.replace("/other", "/tiny"),
+                    encoding="utf-8")
+
+
+EDITS: list[Callable[[Path, random.Random], None]] = [
+    edit_chapter_text, edit_title, edit_template, edit_ui_string, add_language, delete_chapter,
+    restore_chapter, edit_image, delete_image, change_base_url]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in sorted(listing(folder))}
+
+
+def assert_same_as_clean(root: Path, incremental: Path, scratch: Path) -> None:
+    clean = scratch / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    assert build(BuildOptions(root, clean, jobs=1)).is_written
+    expected, actual = tree(clean), tree(incremental)
+    assert sorted(actual) == sorted(expected)
+    assert [name for name in expected if expected[name] != actual[name]] == []
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edits_match_a_clean_build(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    root = make_book(tmp_path / "book")
+    out = tmp_path / "site"
+    cache = BuildCache(root, out)
+    assert build(BuildOptions(root, out, jobs=1), cache).is_written
+    for _ in range(8):
+        rng.choice(EDITS)(root, rng)
+        if rng.random() < 0.5:
+            cache = BuildCache(root, out)  # a new process: only the cache on disk is left
+        assert build(BuildOptions(root, out, jobs=1), cache).is_written
+        assert_same_as_clean(root, out, tmp_path)
+
+
+def test_unchanged_pages_are_not_rendered_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_book(tmp_path / "book")
+    out = tmp_path / "site"
+    assert build(BuildOptions(root, out, jobs=1), BuildCache(root, out)).is_written
+    before = {name: (out / name).stat().st_mtime_ns for name in listing(out)}
+    edit = root / "chapters/ja/middle.md"
+    edit.write_text(edit.read_text(encoding="utf-8") + "\n追加。\n", encoding="utf-8")
+    cache = BuildCache(root, out)
+    rendered: list[str] = []
+    original = cache.split
+
+    def spy(context: object, chapters: list[object]) -> object:
+        reused, todo = original(context, chapters)  # type: ignore[arg-type]
+        rendered.extend(c.source.path.as_posix() for c in todo)
+        return reused, todo
+    monkeypatch.setattr(cache, "split", spy)
+    assert build(BuildOptions(root, out, jobs=1), cache).is_written
+    assert rendered == ["chapters/ja/middle.md"]
+    rewritten = sorted(name for name in listing(out) if (out / name).stat().st_mtime_ns != before.get(name))
+    assert "ja/middle/index.html" in rewritten
+    assert not [name for name in rewritten if name.endswith("index.html") and "middle" not in name
+                and name not in ("index.html", "ja/index.html")]
+    assert_same_as_clean(root, out, tmp_path)
+
+
+def test_a_failed_build_leaves_site_and_cache_alone(tmp_path: Path) -> None:
+    root = make_book(tmp_path / "book")
+    out = tmp_path / "site"
+    cache = BuildCache(root, out)
+    assert build(BuildOptions(root, out, jobs=1), cache).is_written
+    before = tree(out)
+    write(root, "chapters/en/intro.md", chapter("intro", "Intro", "{% include nope.html %}"))
+    assert not build(BuildOptions(root, out, jobs=1), cache).is_written
+    assert tree(out) == before
+    write(root, "chapters/en/intro.md", chapter("intro", "Intro", "Fixed."))
+    assert build(BuildOptions(root, out, jobs=1), cache).is_written
+    assert_same_as_clean(root, out, tmp_path)
+
+
+def test_a_tampered_output_is_rewritten(tmp_path: Path) -> None:
+    root = make_book(tmp_path / "book")
+    out = tmp_path / "site"
+    assert build(BuildOptions(root, out, jobs=1), BuildCache(root, out)).is_written
+    (out / "middle/index.html").write_text("tampered", encoding="utf-8")
+    (out / "stray.txt").write_text("not ours", encoding="utf-8")
+    assert build(BuildOptions(root, out, jobs=1), BuildCache(root, out)).is_written
+    assert_same_as_clean(root, out, tmp_path)
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ({"b": frozenset({"x", "y", "z"}), "a": 1}, {"a": 1, "b": frozenset({"z", "y", "x"})}),
+    ((Path("a/b"), None, 1.5), [Path("a/b"), None, 1.5]),
+])
+def test_digest_ignores_order_of_sets_and_mappings(first: object, second: object) -> None:
+    assert digest(first) == digest(second)
+
+
+def test_canonical_refuses_unknown_objects() -> None:
+    with pytest.raises(TypeError):
+        canonical(object())

@@ -1,0 +1,146 @@
+"""Incremental builds: a cache of what each chapter page was made from, so a rebuild re-renders
+only the pages whose inputs changed and rewrites only the output files that differ.
+
+A chapter page's key digests everything its rendering reads: the compiler's code, every template,
+the site-wide context (book.yaml, languages and UI strings, chapter titles, demos, include
+contracts) and the chapter itself. Keys are computed, never trusted from timestamps; output files
+are trusted only when their size and mtime are the ones recorded when they were written.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from importlib.metadata import version
+from pathlib import Path, PurePath
+from typing import Any, TypeVar
+
+from textbook.links import chapter_path, out_path
+from textbook.model import Chapter, Page
+from textbook.sitefiles import SiteRecord, read_record, update_site, write_record
+from textbook.writer import Asset, write_site
+
+CACHE_VERSION = 1
+RENDERING_LIBRARIES = ("markdown", "jinja2", "markupsafe", "latex2mathml", "pyyaml")
+T = TypeVar("T")
+
+
+def canonical(value: object) -> Any:
+    """A JSON-ready form of a value that does not depend on set order or object identity."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return sorted([json.dumps(canonical(k), sort_keys=True), canonical(v)] for k, v in value.items())
+    if isinstance(value, (set, frozenset)):
+        return sorted((canonical(item) for item in value), key=lambda c: json.dumps(c, sort_keys=True))
+    if isinstance(value, (list, tuple)):
+        return [canonical(item) for item in value]
+    if isinstance(value, PurePath):
+        return value.as_posix()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+def digest(*parts: object) -> str:
+    """A short, stable digest of values (through their canonical form)."""
+    text = json.dumps([canonical(part) for part in parts], sort_keys=True, ensure_ascii=False)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def folder_digest(folder: Path, pattern: str = "*") -> str:
+    """A digest of every file's path and bytes under a folder."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for path in sorted(folder.rglob(pattern)) if folder.is_dir() else []:
+        if path.is_file() and "__pycache__" not in path.parts:
+            hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return hasher.hexdigest()
+
+
+def library_versions() -> list[str]:
+    """The versions of the libraries that shape the HTML (a new Markdown may render differently)."""
+    return [f"{name} {version(name)}" for name in RENDERING_LIBRARIES]
+
+
+def cache_file(root: Path, out_dir: Path) -> Path:
+    """Where the cache of builds of `root` into `out_dir` lives (under the book's .cache/)."""
+    name = hashlib.blake2b(str(out_dir.resolve()).encode(), digest_size=8).hexdigest()
+    return root / ".cache" / "textbook" / f"{name}.json"
+
+
+class BuildCache:
+    """What the last build into one output folder was made from (loaded from and saved to disk).
+
+    One object may serve many builds (the dev server keeps it, with parsed chapters and pages
+    in memory); `python build.py` makes a new one per run."""
+
+    def __init__(self, root: Path, out_dir: Path) -> None:
+        self.root = root.resolve()
+        self.out_dir = out_dir
+        self.path = cache_file(self.root, out_dir)
+        self._chapters: dict[Path, tuple[str, Any]] = {}  # chapter file -> (key, what it parsed to)
+        self._pages: dict[str, Page] = {}  # the last build's pages, by output path
+        self._keys: dict[str, str] = {}  # this build's chapter pages' keys, by output path
+        self._reused: set[str] = set()
+        self._record: SiteRecord | None = read_record(self.path, CACHE_VERSION)
+
+    def read_chapter(self, reader: Callable[..., T], root: Path, source: Any, layouts: Sequence[str]) -> T:
+        """`reader(root, source, layouts)`, remembered by the chapter file's bytes (serve keeps it)."""
+        data = (root / source.path).read_bytes()
+        key = digest(source, list(layouts), hashlib.blake2b(data, digest_size=16).hexdigest())
+        known = self._chapters.get(source.path)
+        if known is None or known[0] != key:
+            known = (key, reader(root, source, layouts))
+            self._chapters[source.path] = known
+        result: T = known[1]
+        return result
+
+    def split(self, context: Any, chapters: Sequence[Chapter]) -> tuple[list[Page], list[Chapter]]:
+        """The chapter pages that can be reused as they are, and the chapters to render."""
+        record = self._record
+        site_key = digest(folder_digest(Path(__file__).parent, "*.py"), library_versions(),
+                          folder_digest(self.root / "templates"), context.site, context.links,
+                          context.optional_params, context.specs)
+        reused: list[Page] = []
+        todo: list[Chapter] = []
+        self._keys, self._reused = {}, set()
+        for chapter in chapters:
+            source = chapter.source
+            target = out_path(chapter_path(context.links, source.language, source.slug))
+            key = digest(site_key, chapter)
+            self._keys[target] = key
+            page = self._reusable(record, target, key)
+            if page is None:
+                todo.append(chapter)
+            else:
+                self._reused.add(target)
+                reused.append(page)
+        return reused, todo
+
+    def write_site(self, pages: Iterable[Page], assets: Iterable[Asset], out_dir: Path) -> None:
+        """Bring `out_dir` up to date: in place when the last build's record matches it, else whole."""
+        pages, assets = list(pages), list(assets)
+        record = self._record
+        keys = {page.out_path: self._keys.get(page.out_path, "") for page in pages}
+        if record is not None and record.matches(out_dir):
+            self.path.unlink(missing_ok=True)  # an interrupted update must not leave a record that trusts it
+            changed = [page for page in pages if page.out_path not in self._reused]
+            new_record = update_site(record, changed, pages, assets, out_dir, keys)
+        else:
+            write_site(pages, assets, out_dir)
+            new_record = SiteRecord.of(out_dir, pages, assets, keys)
+        write_record(self.path, new_record, CACHE_VERSION)
+        self._pages = {page.out_path: page for page in pages}
+        self._record = new_record
+
+    def _reusable(self, record: SiteRecord | None, target: str, key: str) -> Page | None:
+        if record is None or record.keys.get(target) != key or not record.is_intact(self.out_dir, target):
+            return None
+        page = self._pages.get(target)
+        if page is not None:
+            return page
+        html = (self.out_dir / target).read_bytes().decode("utf-8")
+        url, sources = record.pages[target]
+        return Page(target, url, html, tuple(Path(s) for s in sources))
+
