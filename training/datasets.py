@@ -129,23 +129,31 @@ def _read_bytes(path: Path) -> bytes:
         raise DatasetError(f"{path}: cannot read: {error}") from None
 
 
-def _read_cifar_members(source: Path) -> dict[str, bytes]:
-    """The raw bytes of every batch file, from the archive or the extracted folder."""
+def read_cifar_batch(folder: Path, name: str) -> Split:
+    """One CIFAR-10 batch file (e.g. data_batch_1), reading the archive only as far as needed."""
+    source = cifar_path(folder)
+    return _parse_batch(_read_cifar_members(source, (name,))[name], f"{source}:{name}")
+
+
+def _read_cifar_members(source: Path, wanted: tuple[str, ...] = CIFAR_MEMBERS) -> dict[str, bytes]:
+    """The raw bytes of the wanted batch files, from the archive or the extracted folder."""
     if source.is_dir():
-        return {name: _read_bytes(source / name) for name in CIFAR_MEMBERS}
+        return {name: _read_bytes(source / name) for name in wanted}
     members: dict[str, bytes] = {}
     try:
         with tarfile.open(source, "r:gz") as archive:
             for info in archive:
                 name = info.name.rsplit("/", 1)[-1]
-                stream = archive.extractfile(info) if name in CIFAR_MEMBERS else None
+                stream = archive.extractfile(info) if name in wanted else None
                 if stream is not None:
                     members[name] = stream.read()
+                if len(members) == len(wanted):
+                    break
     except FileNotFoundError:
         raise DatasetError(f"{source}: file not found") from None
     except (OSError, EOFError, tarfile.TarError) as error:
         raise DatasetError(f"{source}: not a readable tar.gz archive: {error}") from None
-    missing = [name for name in CIFAR_MEMBERS if name not in members]
+    missing = [name for name in wanted if name not in members]
     if missing:
         raise DatasetError(f"{source}: missing {', '.join(missing)} in {CIFAR_FOLDER}/")
     return members

@@ -48,6 +48,10 @@ def mistakes(images: np.ndarray, labels: np.ndarray, probs: np.ndarray, count: i
     wrong = np.flatnonzero(predicted != labels)
     chosen = wrong[np.lexsort((wrong, -confidence[wrong]))][:count]
     tags = [f"{labels[i]} → {predicted[i]}  {confidence[i]:.0%}" for i in chosen]
+    if not tags:  # a perfect classifier (only ever on toy data)
+        canvas = Image.new("RGB", (400, 60), BACKGROUND)
+        draw_centered(ImageDraw.Draw(canvas), (200, 30), "no mistakes", 20)
+        return canvas
     return tile_row([images[i] for i in chosen], tags, scale, gap=16, label_size=20)
 
 
