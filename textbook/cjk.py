@@ -18,8 +18,9 @@ CJK = (
     "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 )
 _CJK_CHAR = re.compile(f"[{CJK}]")
-# The delimiters may not touch an ASCII word character or another underscore.
-_PATTERN = r"(?<![A-Za-z0-9_\\])(_{1,2})([^\s_](?:[^\n_]*?[^\s_])?)\1(?![A-Za-z0-9_])"
+# The delimiters may not touch an ASCII word character or another underscore. The pattern starts
+# with the literal `_` (the lookbehind follows it) so the regex engine skips other text quickly.
+_PATTERN = r"_(?<![A-Za-z0-9_\\]_)(_?)([^\s_](?:[^\n_]*?[^\s_])?)_\1(?![A-Za-z0-9_])"
 
 
 class CjkUnderscoreProcessor(InlineProcessor):  # type: ignore[misc]
@@ -30,7 +31,7 @@ class CjkUnderscoreProcessor(InlineProcessor):  # type: ignore[misc]
         after = data[m.end():m.end() + 1]
         if not (_CJK_CHAR.match(before) or _CJK_CHAR.match(after)):
             return None, None, None
-        element = etree.Element("strong" if len(m.group(1)) == 2 else "em")
+        element = etree.Element("strong" if m.group(1) else "em")
         element.text = m.group(2)
         return element, m.start(), m.end()
 
