@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from textbook.check import CheckReport, check_site
 from textbook.config import load_config
+from textbook.incremental import BuildCache
 from textbook.locate import origin_of_page
 from textbook.pipeline import BuildOptions, BuildReport, build
 
@@ -46,13 +47,15 @@ def build_errors(report: BuildReport, root: Path, is_strict: bool) -> list[str]:
 
 
 def make_rebuild(options: BuildOptions, log: Callable[[str], None]) -> Rebuild:
-    """The dev server's rebuild: a build of the whole book into `options.out_dir`."""
+    """The dev server's rebuild: an incremental build into `options.out_dir`, with a cache kept
+    in memory between rebuilds."""
+    cache = BuildCache(options.root, options.out_dir)
 
     def rebuild(changed: frozenset[Path]) -> list[str]:
         start = time.perf_counter()
-        report = build(options)
+        report = build(options, cache)
         if report.is_written:
-            log(f"built {len(report.pages)} pages in {time.perf_counter() - start:.2f} s")
+            log(f"built {len(report.pages)} pages in {(time.perf_counter() - start) * 1000:.0f} ms")
         return build_errors(report, options.root, options.is_strict)
     return rebuild
 

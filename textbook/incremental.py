@@ -64,9 +64,13 @@ def library_versions() -> list[str]:
 
 
 def cache_file(root: Path, out_dir: Path) -> Path:
-    """Where the cache of builds of `root` into `out_dir` lives (under the book's .cache/)."""
-    name = hashlib.blake2b(str(out_dir.resolve()).encode(), digest_size=8).hexdigest()
-    return root / ".cache" / "textbook" / f"{name}.json"
+    """Where the cache of builds into `out_dir` lives: the book's .cache/ (git-ignored) when the
+    site is built inside the book, else beside the output folder (never inside it: it is deployed)."""
+    out = out_dir.resolve()
+    if out.is_relative_to(root.resolve()):
+        name = hashlib.blake2b(str(out).encode(), digest_size=8).hexdigest()
+        return root / ".cache" / "textbook" / f"{name}.json"
+    return out.parent / ".textbook-cache" / f"{out.name}.json"
 
 
 class BuildCache:

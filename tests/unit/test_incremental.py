@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from textbook.cli import main
 from textbook.i18n import UI_KEYS
-from textbook.incremental import BuildCache, canonical, digest
+from textbook.incremental import BuildCache, cache_file, canonical, digest
 from textbook.pipeline import BuildOptions, build
 from textbook.sitefiles import listing
 
@@ -190,3 +191,19 @@ def test_digest_ignores_order_of_sets_and_mappings(first: object, second: object
 def test_canonical_refuses_unknown_objects() -> None:
     with pytest.raises(TypeError):
         canonical(object())
+
+
+def test_cache_lives_outside_the_site(tmp_path: Path) -> None:
+    root = tmp_path / "book"
+    inside = cache_file(root, root / "_site")
+    assert inside.parent == root / ".cache" / "textbook"  # git-ignored
+    assert cache_file(root, tmp_path / "out" / "site") == tmp_path / "out" / ".textbook-cache" / "site.json"
+
+
+def test_build_command_uses_the_cache(tmp_path: Path) -> None:
+    root = make_book(tmp_path / "book")
+    assert main(["--root", str(root), "--jobs", "1"]) == 0
+    assert cache_file(root, root / "_site").is_file()
+    edit_chapter_text(root, random.Random(0))
+    assert main(["--root", str(root), "--jobs", "1"]) == 0
+    assert_same_as_clean(root, root / "_site", tmp_path)
