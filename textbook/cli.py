@@ -11,6 +11,7 @@ from typing import TextIO
 
 from textbook.devtools import add_check_parser, add_serve_parser, run_check, run_serve
 from textbook.errors import SourceError, UsageError
+from textbook.incremental import BuildCache
 from textbook.pipeline import BuildOptions, BuildReport, build
 
 COMMANDS = ("build", "serve", "check")
@@ -73,7 +74,7 @@ def run_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     root: Path = args.root
     out_dir: Path = args.out if args.out is not None else root / "_site"
     start = time.perf_counter()
-    report = build(BuildOptions(root, out_dir, args.base_url, args.strict, args.jobs))
+    report = build(BuildOptions(root, out_dir, args.base_url, args.strict, args.jobs), BuildCache(root, out_dir))
     seconds = time.perf_counter() - start
     print_problems(report, root.resolve(), err)
     if not report.is_written:
