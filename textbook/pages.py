@@ -56,6 +56,7 @@ class RenderContext:
     links: LinkMap
     optional_params: Mapping[str, tuple[str, ...]]
     specs: Mapping[str, Any]
+    entry_index: Mapping[tuple[str, str], ChapterEntry]  # (slug, language folder) -> entry
 
 
 def language_of(site: Site, folder: str) -> Language:
@@ -63,20 +64,19 @@ def language_of(site: Site, folder: str) -> Language:
     return next(lang for lang in site.languages if lang.folder == folder)
 
 
-def entry_for(site: Site, slug: str, folder: str) -> ChapterEntry | None:
-    """The chapter `slug` in language `folder`, if it exists."""
-    return next((e for e in site.entries if e.slug == slug and e.language == folder), None)
+def index_entries(site: Site) -> dict[tuple[str, str], ChapterEntry]:
+    """Chapters by (slug, language folder)."""
+    return {(entry.slug, entry.language): entry for entry in site.entries}
 
 
-def chapter_link(site: Site, links: LinkMap, slug: str, folder: str) -> ChapterLink:
+def chapter_link(ctx: RenderContext, slug: str, folder: str) -> ChapterLink:
     """A link to `slug` in `folder`, or to the default language's when it is not translated."""
-    entry = entry_for(site, slug, folder)
+    entry = ctx.entry_index.get((slug, folder))
     is_fallback = entry is None
     if entry is None:
-        entry = entry_for(site, slug, site.config.default_language)
-    assert entry is not None, f"no default-language chapter {slug}"
-    return ChapterLink(entry.title, chapter_url(links, entry.language, slug),
-                       language_of(site, entry.language).code, is_fallback)
+        entry = ctx.entry_index[(slug, ctx.site.config.default_language)]
+    return ChapterLink(entry.title, chapter_url(ctx.links, entry.language, slug),
+                       language_of(ctx.site, entry.language).code, is_fallback)
 
 
 def common_context(site: Site, links: LinkMap, language: Language, title: str, url: str) -> dict[str, Any]:
@@ -95,20 +95,20 @@ def common_context(site: Site, links: LinkMap, language: Language, title: str, u
     }
 
 
-def translations(site: Site, links: LinkMap, slug: str, current: str) -> tuple[LanguageLink, ...]:
+def translations(ctx: RenderContext, slug: str, current: str) -> tuple[LanguageLink, ...]:
     """The languages a chapter exists in, in language order."""
     return tuple(
-        LanguageLink(lang.name, lang.code, chapter_url(links, lang.folder, slug), lang.folder == current)
-        for lang in site.languages if entry_for(site, slug, lang.folder) is not None
+        LanguageLink(lang.name, lang.code, chapter_url(ctx.links, lang.folder, slug), lang.folder == current)
+        for lang in ctx.site.languages if (slug, lang.folder) in ctx.entry_index
     )
 
 
-def neighbours(site: Site, links: LinkMap, slug: str, folder: str) -> tuple[ChapterLink | None, ChapterLink | None]:
+def neighbours(ctx: RenderContext, slug: str, folder: str) -> tuple[ChapterLink | None, ChapterLink | None]:
     """The previous and next chapters in book order."""
-    order = site.config.chapters
+    order = ctx.site.config.chapters
     index = order.index(slug)
-    previous = chapter_link(site, links, order[index - 1], folder) if index > 0 else None
-    following = chapter_link(site, links, order[index + 1], folder) if index + 1 < len(order) else None
+    previous = chapter_link(ctx, order[index - 1], folder) if index > 0 else None
+    following = chapter_link(ctx, order[index + 1], folder) if index + 1 < len(order) else None
     return previous, following
 
 
@@ -122,8 +122,8 @@ def render_chapter(chapter: Chapter, env: jinja2.Environment, ctx: RenderContext
     used: list[str] = []
     renderer = make_include_renderer(env, context["page"], language.ui, demos, ctx.optional_params, used)
     body = render_body(chapter.body, Location(source.path, chapter.body_line), ctx.specs, renderer)
-    switcher = translations(site, links, source.slug, language.folder)
-    previous, following = neighbours(site, links, source.slug, language.folder)
+    switcher = translations(ctx, source.slug, language.folder)
+    previous, following = neighbours(ctx, source.slug, language.folder)
     context.update(
         content=Markup(rewrite_links(body.html, language.folder, links)),
         toc=tuple(h for h in body.headings if h.level in (2, 3)),
@@ -146,7 +146,7 @@ def chapter_sources(ctx: RenderContext, chapter: Chapter, used: Sequence[str], d
     index = order.index(slug)
     near = set(order[max(index - 1, 0):index + 2])
     files = {chapter.source.path, site.config.path}
-    files.update(e.path for e in site.entries if e.slug in near)
+    files.update(e.path for (s, _), e in ctx.entry_index.items() if s in near)
     files.update(lang.path for lang in site.languages)
     files.update(layout_files(ctx.root))
     files.update(Path("templates", "includes", name) for name in used)
@@ -172,7 +172,7 @@ def render_home(language: Language, env: jinja2.Environment, ctx: RenderContext)
     context = common_context(site, links, language, site.config.title_for(language.folder), with_base(links, path))
     switcher = tuple(LanguageLink(lang.name, lang.code, home_url(links, lang.folder), lang.folder == language.folder) for lang in site.languages)
     context.update(
-        chapters=tuple(chapter_link(site, links, slug, language.folder) for slug in site.config.chapters),
+        chapters=tuple(chapter_link(ctx, slug, language.folder) for slug in site.config.chapters),
         languages=switcher, alternates=switcher, x_default_url=home_url(links, site.config.default_language),
     )
     html = render_page(env, "home", context)

@@ -19,6 +19,10 @@ LAYOUTS = "layouts"
 INCLUDES = "includes"
 
 
+# Errors a template author can cause; others are bugs and keep their traceback.
+TEMPLATE_MISTAKES = (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError)
+
+
 class IncludeFailure(Exception):
     """Raised by `fail(...)` in an include template: the tag's own mistake (e.g. an unknown demo)."""
 
@@ -51,6 +55,7 @@ def make_environment(root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # one environment per build (or per worker chunk): no stat() per include
     )
     env.globals.update(fail=fail, did_you_mean=did_you_mean, demo_name=demo_name)
     return env
@@ -67,8 +72,18 @@ def render_page(env: jinja2.Environment, layout: str, context: Mapping[str, Any]
     name = f"{LAYOUTS}/{layout}.html"
     try:
         return env.get_template(name).render(context) + "\n"
-    except jinja2.TemplateError as error:
+    except TEMPLATE_MISTAKES as error:
+        if not is_template_mistake(error):
+            raise
         raise template_error(error, name) from None
+
+
+def is_template_mistake(error: Exception) -> bool:
+    """A Jinja2 error, or a Python error raised by template code (`{{ 1 / 0 }}`), not by our own code."""
+    if isinstance(error, jinja2.TemplateError):
+        return True
+    frames = traceback.extract_tb(error.__traceback__)
+    return bool(frames) and f"/{TEMPLATES}/" in frames[-1].filename.replace("\\", "/")
 
 
 def template_error(error: Exception, fallback: str) -> SourceError:
@@ -110,7 +125,9 @@ def make_include_renderer(
             html = env.get_template(name).render(params, page=page, ui=ui, demos=demos)
         except IncludeFailure as failure:
             raise SourceError(call.location, *failure.args) from None
-        except jinja2.TemplateError as error:
+        except TEMPLATE_MISTAKES as error:
+            if not is_template_mistake(error):
+                raise
             found = template_error(error, name)
             raise SourceError(found.location, f"{found.message} (in the include at {call.location})") from None
         return html.strip()
