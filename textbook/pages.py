@@ -44,6 +44,7 @@ class ChapterLink:
     title: str
     url: str
     lang: str
+    language_name: str
     is_fallback: bool
 
 
@@ -75,8 +76,8 @@ def chapter_link(ctx: RenderContext, slug: str, folder: str) -> ChapterLink:
     is_fallback = entry is None
     if entry is None:
         entry = ctx.entry_index[(slug, ctx.site.config.default_language)]
-    return ChapterLink(entry.title, chapter_url(ctx.links, entry.language, slug),
-                       language_of(ctx.site, entry.language).code, is_fallback)
+    language = language_of(ctx.site, entry.language)
+    return ChapterLink(entry.title, chapter_url(ctx.links, entry.language, slug), language.code, language.name, is_fallback)
 
 
 def common_context(site: Site, links: LinkMap, language: Language, title: str, url: str) -> dict[str, Any]:

@@ -56,7 +56,7 @@ def test_default_page_links_and_contents(built: Path) -> None:
 
 def test_home_pages_list_chapters_in_order_with_fallbacks(built: Path) -> None:
     ja = (built / "ja" / "index.html").read_text(encoding="utf-8")
-    assert ja.index('href="/ja/intro/"') < ja.index('href="/second/" lang="en"')
+    assert ja.index('href="/ja/intro/"') < ja.index('href="/second/" hreflang="en"')
     assert "<h1 class=\"book-title\">小さな本</h1>" in ja
 
 
