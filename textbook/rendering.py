@@ -1,6 +1,7 @@
 """A chapter body -> HTML: protect code, math and include tags, run Markdown, put them back."""
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import re
@@ -18,10 +19,11 @@ from textbook.model import Location
 from textbook.protect import Protected, Token, protect
 
 _HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.DOTALL)
-_ID_ATTRIBUTE = re.compile(r'\sid="([^"]*)"')
+_ID_ATTRIBUTE = re.compile(r'id="([^"]*)"')  # a literal first is fast to scan; the space before is checked
 _TAG = re.compile(r"<[^>]*>")
 _SPACES = re.compile(r"\s+")
 _MATH_IN_INCLUDE = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
+_CODE = re.compile(r"<code\b.*?</code>", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,7 @@ def render_body(body: str, origin: Location, specs: Mapping[str, IncludeSpec],
     converted = render_markdown(protected.text)
     converted, headings = assign_heading_ids(converted, protected)
     errors: list[SourceError] = []
-    restorer = _Restorer(protected, specs, render_include, errors)
-    result = restorer.pattern.sub(restorer, converted)
+    result = _Restorer(protected, specs, render_include, errors).restore(converted)
     if errors:
         raise BuildErrors(sort_errors(errors))
     return RenderedBody(result, headings)
@@ -75,16 +76,13 @@ def _placeholder_pattern(prefix: str) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _restore_pattern(prefix: str) -> re.Pattern[str]:
-    """Code elements (restored verbatim), tags with placeholders in attributes (`![alt $$x$$](...)`),
-    paragraphs of placeholders only (blocks), other placeholders."""
+    """A paragraph holding placeholders only (maybe blocks), or one placeholder."""
     only_placeholders = f"<p>(?P<paragraph>(?:{prefix}\\d+Q\\s*)+)</p>"
-    in_tag = f"<[A-Za-z][^<>]*?{prefix}\\d+Q[^<>]*>"
-    inline = f"{prefix}(?P<index>\\d+)Q"
-    return re.compile(f"<code\\b[^>]*>.*?</code>|(?P<tag>{in_tag})|{only_placeholders}|{inline}", re.DOTALL)
+    return re.compile(f"{only_placeholders}|{prefix}(?P<index>\\d+)Q")
 
 
 class _Restorer:
-    """The replacement function that turns each placeholder into its HTML."""
+    """The replacement function that turns each placeholder into its HTML, by where Markdown put it."""
 
     def __init__(self, protected: Protected, specs: Mapping[str, IncludeSpec],
                  render_include: Callable[[IncludeCall], str], errors: list[SourceError]) -> None:
@@ -94,17 +92,30 @@ class _Restorer:
         self.errors = errors
         self.pattern = _restore_pattern(protected.prefix)
         self.placeholder = re.compile(_placeholder_pattern(protected.prefix))
+        self.code_spans: list[tuple[int, int]] = []
+        self.html = ""
+
+    def restore(self, converted: str) -> str:
+        """The converted HTML with every placeholder replaced."""
+        self.code_spans = [(m.start(), m.end()) for m in _CODE.finditer(converted)]
+        self.html = converted
+        return self.pattern.sub(self, converted)
 
     def __call__(self, match: re.Match[str]) -> str:
-        if match.group("tag"):
-            return self.placeholder.sub(lambda m: self.attribute(self.tokens[int(m.group(1))]), match.group())
         if match.group("paragraph"):
             return self.paragraph(match.group("paragraph"))
-        if match.group("index"):
-            return self.render(self.tokens[int(match.group("index"))], is_block=False)
-        # Markdown made this code (an indented block): what it holds is shown as written.
-        return self.placeholder.sub(lambda m: html.escape(self.tokens[int(m.group(1))].source, quote=False),
-                                match.group())
+        token = self.tokens[int(match.group("index"))]
+        if self.is_in_code(match.start()):
+            # Markdown made this code (an indented block): what it holds is shown as written.
+            return html.escape(token.source, quote=False)
+        if self.html.rfind("<", 0, match.start()) > self.html.rfind(">", 0, match.start()):
+            return self.attribute(token)  # inside a tag, e.g. the alt text of ![alt $$x$$](...)
+        return self.render(token, is_block=False)
+
+    def is_in_code(self, offset: int) -> bool:
+        """True when `offset` is inside a <code> element."""
+        index = bisect.bisect_right(self.code_spans, (offset, offset)) - 1
+        return index >= 0 and offset < self.code_spans[index][1]
 
     def attribute(self, token: Token) -> str:
         """Inside an attribute value math reads as its TeX; an include still inserts its output."""
@@ -150,22 +161,27 @@ class _Restorer:
 
 def assign_heading_ids(converted: str, protected: Protected) -> tuple[str, tuple[Heading, ...]]:
     """Give every heading a readable, unique id (kept when the author set one) and list them."""
-    used = set(_ID_ATTRIBUTE.findall(converted))  # ids the author gave (headings, raw HTML) are taken
+    used = set(ids_in(converted))  # ids the author gave (headings, raw HTML) are taken
     headings: list[Heading] = []
     placeholder = re.compile(_placeholder_pattern(protected.prefix))
 
     def replace(match: re.Match[str]) -> str:
         level, attributes, inner = int(match.group(1)), match.group(2), match.group(3)
         text = plain_text(placeholder.sub(lambda m: html.escape(_token_text(protected.tokens[int(m.group(1))])), inner))
-        explicit = _ID_ATTRIBUTE.search(attributes)
+        explicit = ids_in(attributes)
         if explicit:
-            headings.append(Heading(level, explicit.group(1), text))
+            headings.append(Heading(level, explicit[0], text))
             return match.group()
         slug = unique(slugify_unicode(text, "-") or f"section-{len(headings) + 1}", used)
         headings.append(Heading(level, slug, text))
         return f'<h{level} id="{slug}"{attributes}>{inner}</h{level}>'
 
     return _HEADING.sub(replace, converted), tuple(headings)
+
+
+def ids_in(fragment: str) -> list[str]:
+    """The values of the id attributes in an HTML fragment."""
+    return [m.group(1) for m in _ID_ATTRIBUTE.finditer(fragment) if fragment[m.start() - 1:m.start()].isspace()]
 
 
 def _token_text(token: Token) -> str:
