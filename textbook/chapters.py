@@ -7,6 +7,7 @@ from textbook.errors import SourceError, SourceWarning
 from textbook.frontmatter import parse_front_matter
 from textbook.model import Chapter, Location, SourceChapter
 from textbook.suggest import did_you_mean
+from textbook.templates import SITE_LAYOUTS
 
 DEFAULT_LAYOUT = "chapter"
 # `includes:` lists per-page script bundles in Jekyll books (mathjax, jquery, ...). We render math
@@ -24,8 +25,9 @@ def read_chapter(root: Path, source: SourceChapter, layouts: list[str]) -> tuple
         raise SourceError(Location(source.path, 1), 'missing "title" in the front matter', 'add a line such as title: "My chapter"')
     layout = str(meta.get("layout", DEFAULT_LAYOUT))
     if layout not in layouts:
-        hint = did_you_mean(layout, layouts) or f"layouts: {', '.join(layouts)}"
-        raise SourceError(where.get("layout", Location(source.path, 1)), f'unknown layout "{layout}" (no templates/layouts/{layout}.html)', hint)
+        hint = did_you_mean(layout, layouts) or f"chapter layouts: {', '.join(layouts)}"
+        problem = "is for the site's own pages" if layout in SITE_LAYOUTS else f"is unknown (no templates/layouts/{layout}.html)"
+        raise SourceError(where.get("layout", Location(source.path, 1)), f'layout "{layout}" {problem}', hint)
     chapter = Chapter(
         source, title.strip(), layout, front.body, front.body_line,
         text_or_none(meta.get("header_image")), text_or_none(meta.get("header_text")),

@@ -61,10 +61,15 @@ def make_environment(root: Path) -> jinja2.Environment:
     return env
 
 
+# Layouts the compiler uses for its own pages; a chapter cannot name them.
+SITE_LAYOUTS = ("base", "demo", "home")
+
+
 def layout_names(root: Path) -> list[str]:
-    """The layouts a chapter may name: templates/layouts/<name>.html."""
+    """The layouts a chapter may name: templates/layouts/<name>.html, except the site's own."""
     folder = root / TEMPLATES / LAYOUTS
-    return sorted(path.stem for path in folder.glob("*.html")) if folder.is_dir() else []
+    names = (path.stem for path in folder.glob("*.html")) if folder.is_dir() else iter(())
+    return sorted(name for name in names if name not in SITE_LAYOUTS)
 
 
 def render_page(env: jinja2.Environment, layout: str, context: Mapping[str, Any]) -> str:

@@ -30,7 +30,7 @@ def test_content_errors_exit_1_with_every_error_and_no_traceback(tmp_path: Path,
     assert main(["--root", str(root)]) == 1
     err = capsys.readouterr().err
     assert "chapters/en/intro.md:5:12: unknown include \"figur.md\" (did you mean \"figure.html\"?)" in err
-    assert "chapters/en/second.md:3:9: unknown layout \"chaptr\"" in err
+    assert "chapters/en/second.md:3:9: layout \"chaptr\" is unknown" in err
     assert "Traceback" not in err
     assert not (root / "_site").exists()
 

@@ -141,3 +141,10 @@ def test_the_real_book_builds_without_errors_or_warnings(tmp_path: Path) -> None
     report = run(root)
     assert [e.format(root) for e in report.errors + report.warnings] == []
     assert report.is_written and (root / "_site" / "ja" / "looking_inside_neural_nets" / "index.html").is_file()
+
+
+def test_a_chapter_cannot_use_the_site_layouts(tmp_path: Path) -> None:
+    files = {**book_files(), "chapters/en/second.md": "---\ntitle: x\nlayout: home\n---\n"}
+    report = run(write_book(tmp_path / "book", files))
+    assert [e.headline() for e in report.errors] == [
+        'chapters/en/second.md:3:9: layout "home" is for the site\'s own pages (chapter layouts: chapter)']
