@@ -47,10 +47,6 @@ class Protected:
     tokens: tuple[Token, ...]
     prefix: str
 
-    def placeholder(self, index: int) -> str:
-        """The placeholder of tokens[index]."""
-        return f"{self.prefix}{index}Q"
-
 
 def protect(body: str, origin: Location) -> Protected:
     """The body with tags, math and raw blocks replaced by placeholders (code stays untouched)."""

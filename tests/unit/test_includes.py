@@ -75,6 +75,8 @@ def test_locations_of_tag_name_and_parameters() -> None:
     ('{% include figure.html path="a.png %}',
      'chapters/en/intro.md:10:29: value of "path" is not closed (expected a closing ")', 37),
     ('{% include figure.html path="a" path="b" %}', 'chapters/en/intro.md:10:33: parameter "path" is given twice', 43),
+    ('{% include figure.html caption="one\n\ntwo" %}',
+     'chapters/en/intro.md:10:32: value of "caption" is not closed (expected a closing ")', 44),
     ('{% include figure.html path="a.png"\n\nNext paragraph.', 'chapters/en/intro.md:10:1: include tag is not closed (expected "%}")', 10),
     ('{% include figure.html path="a.png" {% include todo.html %}',
      'chapters/en/intro.md:10:1: include tag is not closed (expected "%}")', 10),
@@ -151,3 +153,10 @@ def test_contract_errors_point_into_the_template(tmp_path: Path, template: str, 
     with pytest.raises(BuildErrors) as raised:
         load_include_specs(folder)
     assert [str(e).replace(str(folder) + "/", "") for e in raised.value.errors] == [message]
+
+
+@pytest.mark.parametrize("offsets", [[0, 5, 9, 11], [11, 9, 5, 0], [9, 0, 11, 5]])
+def test_positions_in_any_order(offsets: list[int]) -> None:
+    positions = Positions("ab\ncd\n\nefg\nh", Location(Path("x.md"), 3, 5))
+    expected = {0: "x.md:3:5", 5: "x.md:4:3", 9: "x.md:6:3", 11: "x.md:7:1"}
+    assert [str(positions.location(offset)) for offset in offsets] == [expected[offset] for offset in offsets]

@@ -30,6 +30,7 @@ def test_whole_output(tex: str, is_display: bool, expected: str) -> None:
     (r"x \in \mathbb{R}^{784}", "<mi>&#x0211D;</mi>"),
     (r"\sigma(z)", "<mi>&#x003C3;</mi>"),
     ("  x  ", "<mi>x</mi>"),
+    (r"\arg\max_k p_k", "<mo>arg</mo>"),
 ])
 def test_tex_becomes_mathml(tex: str, fragment: str) -> None:
     assert fragment in render_math(tex, False, AT)
