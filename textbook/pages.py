@@ -58,6 +58,7 @@ class RenderContext:
     optional_params: Mapping[str, tuple[str, ...]]
     specs: Mapping[str, Any]
     entry_index: Mapping[tuple[str, str], ChapterEntry]  # (slug, language folder) -> entry
+    layout_sources: tuple[Path, ...]  # every layout and static file (see layout_files)
 
 
 def language_of(site: Site, folder: str) -> Language:
@@ -149,7 +150,7 @@ def chapter_sources(ctx: RenderContext, chapter: Chapter, used: Sequence[str], d
     files = {chapter.source.path, site.config.path}
     files.update(e.path for (s, _), e in ctx.entry_index.items() if s in near)
     files.update(lang.path for lang in site.languages)
-    files.update(layout_files(ctx.root))
+    files.update(ctx.layout_sources)
     files.update(Path("templates", "includes", name) for name in used)
     files.update(demo.path for demo in demos.values() if demo.name in used_demo_names(chapter.body, demos))
     return tuple(sorted(files))
@@ -177,7 +178,7 @@ def render_home(language: Language, env: jinja2.Environment, ctx: RenderContext)
         languages=switcher, alternates=switcher, x_default_url=home_url(links, site.config.default_language),
     )
     html = render_page(env, "home", context)
-    sources = {site.config.path, *(e.path for e in site.entries), *(lang.path for lang in site.languages), *layout_files(ctx.root)}
+    sources = {site.config.path, *(e.path for e in site.entries), *(lang.path for lang in site.languages), *ctx.layout_sources}
     return Page(out_path(path), with_base(links, path), html, tuple(sorted(sources)))
 
 
@@ -192,7 +193,7 @@ def render_demo_page(demo: Demo, env: jinja2.Environment, ctx: RenderContext) ->
     insert = renderer(DemoCall("demo_insert.html", {"path": path}, Location(demo.path, 1)))
     context.update(demo=demo, content=Markup(rewrite_links(insert, language.folder, links)))
     html = render_page(env, "demo", context)
-    sources = {site.config.path, demo.path, language.path, Path("templates/includes/demo_insert.html"), *layout_files(ctx.root)}
+    sources = {site.config.path, demo.path, language.path, Path("templates/includes/demo_insert.html"), *ctx.layout_sources}
     return Page(out_path(path), with_base(links, path), html, tuple(sorted(sources)))
 
 

@@ -18,7 +18,7 @@ from textbook.i18n import check_ui_strings, load_languages
 from textbook.includes import load_include_specs
 from textbook.links import make_link_map
 from textbook.model import Chapter, ChapterEntry, Page, Site, SourceChapter
-from textbook.pages import RenderContext, index_entries, render_demo_page, render_home
+from textbook.pages import RenderContext, index_entries, layout_files, render_demo_page, render_home
 from textbook.render_pool import render_chapters
 from textbook.templates import layout_names, make_environment
 from textbook.writer import check_out_dir, collect_assets, write_site
@@ -99,7 +99,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         chapters = read_all(root, sources, layout_names(root), found, cache)
     site = Site(config, languages, entries_of(sources, chapters), demos)
     optional = {name: tuple(sorted(spec.optional)) for name, spec in specs.items()}
-    ctx = RenderContext(root, site, make_link_map(site), optional, specs, index_entries(site))
+    ctx = RenderContext(root, site, make_link_map(site), optional, specs, index_entries(site), tuple(layout_files(root)))
     with found.stage("render"):
         pages = render_all(ctx, chapters, options.jobs, found, cache)
     found.errors[:] = relative_errors(found.errors, root)
