@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
+import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib.metadata import version
 from pathlib import Path, PurePath
@@ -18,7 +20,15 @@ from typing import Any, TypeVar
 
 from textbook.links import chapter_path, out_path
 from textbook.model import Chapter, Page
-from textbook.sitefiles import SiteRecord, read_record, update_site, write_record
+from textbook.sitefiles import (
+    SiteRecord,
+    Stamp,
+    read_record,
+    replace_file,
+    stamp,
+    update_site,
+    write_record,
+)
 from textbook.writer import Asset, write_site
 
 CACHE_VERSION = 1
@@ -73,36 +83,60 @@ def cache_file(root: Path, out_dir: Path) -> Path:
     return out.parent / ".textbook-cache" / f"{out.name}.json"
 
 
+def load_chapters(path: Path) -> dict[Path, tuple[str, Any]]:
+    """Parsed chapters saved by an earlier build (each still checked against its file's digest)."""
+    try:
+        with open(path.with_suffix(".chapters.pickle"), "rb") as file:
+            saved = pickle.load(file)
+        is_ours = isinstance(saved, dict) and saved.get("version") == CACHE_VERSION
+        return dict(saved["chapters"]) if is_ours else {}
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError, TypeError):
+        return {}
+
+
+def save_chapters(path: Path, chapters: Mapping[Path, tuple[str, Any]]) -> None:
+    """Keep parsed chapters for the next process (a cache file written by us, for us)."""
+    data = pickle.dumps({"version": CACHE_VERSION, "chapters": dict(chapters)}, protocol=pickle.HIGHEST_PROTOCOL)
+    replace_file(path.with_suffix(".chapters.pickle"), data)
+
+
 class BuildCache:
     """What the last build into one output folder was made from (loaded from and saved to disk).
 
     One object may serve many builds (the dev server keeps it, with parsed chapters and pages
     in memory); `python build.py` makes a new one per run."""
 
-    def __init__(self, root: Path, out_dir: Path) -> None:
+    def __init__(self, root: Path, out_dir: Path, is_saving_chapters: bool = True) -> None:
         self.root = root.resolve()
         self.out_dir = out_dir
         self.path = cache_file(self.root, out_dir)
-        self._chapters: dict[Path, tuple[str, Any]] = {}  # chapter file -> (key, what it parsed to)
+        self.is_saving_chapters = is_saving_chapters  # the dev server keeps them in memory instead
+        self._chapters: dict[Path, tuple[str, Any]] = load_chapters(self.path)  # file -> (key, parsed)
+        self._parsed = 0
         self._pages: dict[str, Page] = {}  # the last build's pages, by output path
         self._keys: dict[str, str] = {}  # this build's chapter pages' keys, by output path
         self._reused: set[str] = set()
-        self._record: SiteRecord | None = read_record(self.path, CACHE_VERSION)
+        self._file_hashes: dict[Path, str] = {}  # chapter file -> digest of its bytes, this build
+        self._record: SiteRecord | None = None
+        self._record_stamp: Stamp | None = None
 
     def read_chapter(self, reader: Callable[..., T], root: Path, source: Any, layouts: Sequence[str]) -> T:
         """`reader(root, source, layouts)`, remembered by the chapter file's bytes (serve keeps it)."""
-        data = (root / source.path).read_bytes()
-        key = digest(source, list(layouts), hashlib.blake2b(data, digest_size=16).hexdigest())
+        with open(os.path.join(root, source.path), "rb") as file:
+            file_hash = hashlib.blake2b(file.read(), digest_size=16).hexdigest()
+        self._file_hashes[source.path] = file_hash
+        key = "\0".join([source.path.as_posix(), source.slug, source.language, *layouts, file_hash])
         known = self._chapters.get(source.path)
         if known is None or known[0] != key:
             known = (key, reader(root, source, layouts))
             self._chapters[source.path] = known
+            self._parsed += 1
         result: T = known[1]
         return result
 
     def split(self, context: Any, chapters: Sequence[Chapter]) -> tuple[list[Page], list[Chapter]]:
         """The chapter pages that can be reused as they are, and the chapters to render."""
-        record = self._record
+        record = self._current_record()
         site_key = digest(folder_digest(Path(__file__).parent, "*.py"), library_versions(),
                           folder_digest(self.root / "templates"), context.site, context.links,
                           context.optional_params, context.specs)
@@ -112,7 +146,9 @@ class BuildCache:
         for chapter in chapters:
             source = chapter.source
             target = out_path(chapter_path(context.links, source.language, source.slug))
-            key = digest(site_key, chapter)
+            # a Chapter is made from its file alone (layout names are in the templates' digest)
+            made_from = self._file_hashes.get(source.path) or digest(chapter)
+            key = hashlib.blake2b(f"{site_key}\0{target}\0{made_from}".encode(), digest_size=16).hexdigest()
             self._keys[target] = key
             page = self._reusable(record, target, key)
             if page is None:
@@ -125,7 +161,7 @@ class BuildCache:
     def write_site(self, pages: Iterable[Page], assets: Iterable[Asset], out_dir: Path) -> None:
         """Bring `out_dir` up to date: in place when the last build's record matches it, else whole."""
         pages, assets = list(pages), list(assets)
-        record = self._record
+        record = self._current_record()
         keys = {page.out_path: self._keys.get(page.out_path, "") for page in pages}
         if record is not None and record.matches(out_dir):
             self.path.unlink(missing_ok=True)  # an interrupted update must not leave a record that trusts it
@@ -135,8 +171,21 @@ class BuildCache:
             write_site(pages, assets, out_dir)
             new_record = SiteRecord.of(out_dir, pages, assets, keys)
         write_record(self.path, new_record, CACHE_VERSION)
+        if self._parsed and self.is_saving_chapters:
+            save_chapters(self.path, self._chapters)
+        self._parsed = 0
         self._pages = {page.out_path: page for page in pages}
-        self._record = new_record
+        self._record, self._record_stamp = new_record, stamp(self.path)
+
+    def _current_record(self) -> SiteRecord | None:
+        """The last build's record; read again when another process has built since."""
+        try:
+            on_disk: Stamp | None = stamp(self.path)
+        except OSError:
+            on_disk = None
+        if on_disk != self._record_stamp:
+            self._record, self._record_stamp, self._pages = read_record(self.path, CACHE_VERSION), on_disk, {}
+        return self._record
 
     def _reusable(self, record: SiteRecord | None, target: str, key: str) -> Page | None:
         if record is None or record.keys.get(target) != key or not record.is_intact(self.out_dir, target):

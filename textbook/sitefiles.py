@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,9 +15,9 @@ from textbook.writer import MARKER, MARKER_TEXT, Asset
 Stamp = tuple[int, int]  # (size, mtime_ns)
 
 
-def stamp(path: Path) -> Stamp:
+def stamp(path: Path | str) -> Stamp:
     """A file's size and modification time in nanoseconds."""
-    info = path.stat()
+    info = os.stat(path)
     return info.st_size, info.st_mtime_ns
 
 
@@ -42,9 +42,10 @@ class SiteRecord:
 
     def matches(self, out_dir: Path) -> bool:
         """True when the folder holds exactly the recorded files, untouched since."""
+        folder = os.fspath(out_dir)
         try:
             return set(listing(out_dir)) == set(self.files) and all(
-                stamp(out_dir / name) == recorded for name, recorded in self.files.items())
+                stamp(os.path.join(folder, name)) == recorded for name, recorded in self.files.items())
         except OSError:
             return False
 
@@ -59,9 +60,15 @@ class SiteRecord:
 def listing(folder: Path) -> list[str]:
     """Every file under a folder, as posix paths relative to it."""
     found: list[str] = []
-    for current, _, files in os.walk(folder):
-        base = Path(current).relative_to(folder)
-        found.extend((base / name).as_posix() for name in files)
+    pending = [("", os.fspath(folder))]
+    while pending:
+        prefix, current = pending.pop()
+        with os.scandir(current) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    found.append(f"{prefix}{entry.name}")
     return found
 
 
@@ -84,7 +91,7 @@ def write_record(path: Path, record: SiteRecord, version: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"version": version, "files": record.files, "pages": record.pages,
             "keys": record.keys, "assets": record.assets}
-    replace_file(path, json.dumps(data, sort_keys=True).encode("utf-8"))
+    replace_file(path, json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8"))
 
 
 def replace_file(target: Path, data: bytes) -> None:
@@ -95,22 +102,34 @@ def replace_file(target: Path, data: bytes) -> None:
     os.replace(partial, target)
 
 
-def update_site(record: SiteRecord, changed: Iterable[Page], pages: Sequence[Page],
+def update_site(record: SiteRecord, changed: Sequence[Page], pages: Sequence[Page],
                 assets: Sequence[Asset], out_dir: Path, keys: Mapping[str, str]) -> SiteRecord:
-    """Rewrite the changed pages and assets in place, delete outputs no longer built; the record."""
+    """Rewrite the changed pages and assets in place, delete outputs no longer built; the new record.
+
+    `record` must match `out_dir` (SiteRecord.matches): its stamps are reused for untouched files."""
     wanted = {page.out_path for page in pages} | {asset.out_path for asset in assets} | {MARKER}
-    for name in sorted(set(record.files) - wanted):
+    stale = sorted(set(record.files) - wanted)
+    for name in stale:
         (out_dir / name).unlink(missing_ok=True)
-    remove_empty_folders(out_dir)
+    if stale:
+        remove_empty_folders(out_dir)
+    files = {name: value for name, value in record.files.items() if name in wanted}
+    sources: dict[str, tuple[str, Stamp]] = {}
     for asset in assets:
-        if record.assets.get(asset.out_path) != (asset.source.as_posix(), stamp(asset.source)) \
-                or not record.is_intact(out_dir, asset.out_path):
+        sources[asset.out_path] = (asset.source.as_posix(), stamp(asset.source))
+        if record.assets.get(asset.out_path) != sources[asset.out_path] or asset.out_path not in files:
             copy_file(asset.source, out_dir / asset.out_path)
+            files[asset.out_path] = stamp(out_dir / asset.out_path)
     for page in changed:
         replace_file(out_dir / page.out_path, page.html.encode("utf-8"))
-    if not (out_dir / MARKER).is_file():
+        files[page.out_path] = stamp(out_dir / page.out_path)
+    if MARKER not in files:
         replace_file(out_dir / MARKER, MARKER_TEXT.encode("utf-8"))
-    return SiteRecord.of(out_dir, pages, assets, keys)
+        files[MARKER] = stamp(out_dir / MARKER)
+    rewritten = {page.out_path for page in changed}
+    page_records = {p.out_path: record.pages[p.out_path] if p.out_path in record.pages and p.out_path not in rewritten
+                    else (p.url, tuple(s.as_posix() for s in p.sources)) for p in pages}
+    return SiteRecord(files, page_records, dict(keys), sources)
 
 
 def copy_file(source: Path, target: Path) -> None:

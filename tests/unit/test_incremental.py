@@ -207,3 +207,15 @@ def test_build_command_uses_the_cache(tmp_path: Path) -> None:
     edit_chapter_text(root, random.Random(0))
     assert main(["--root", str(root), "--jobs", "1"]) == 0
     assert_same_as_clean(root, root / "_site", tmp_path)
+
+
+def test_two_caches_on_one_site_stay_correct(tmp_path: Path) -> None:
+    """A dev server's cache (kept in memory) and a `python build.py` run take turns."""
+    root = make_book(tmp_path / "book")
+    out = tmp_path / "site"
+    serving, rng = BuildCache(root, out, is_saving_chapters=False), random.Random(5)
+    for _ in range(3):
+        for cache in (serving, BuildCache(root, out)):
+            edit_chapter_text(root, rng)
+            assert build(BuildOptions(root, out, jobs=1), cache).is_written
+            assert_same_as_clean(root, out, tmp_path)
