@@ -5,6 +5,7 @@ import bisect
 import functools
 import html
 import re
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -43,16 +44,17 @@ class RenderedBody:
     headings: tuple[Heading, ...]
 
 
-@functools.lru_cache(maxsize=1)
-def _converter() -> Markdown:
-    """The one configured Markdown converter; reused (after reset) because building it is slow."""
+@functools.lru_cache(maxsize=8)
+def _converter(thread_id: int) -> Markdown:
+    """The configured Markdown converter of one thread; reused (after reset) because building it is
+    slow, never shared between threads because it keeps per-document state."""
     extensions = ["tables", "footnotes", "attr_list", "fenced_code", CjkEmphasisExtension()]
     return Markdown(extensions=extensions, tab_length=4)
 
 
 def render_markdown(text: str) -> str:
     """Markdown -> HTML with the book's extensions (no include, math or heading-id handling)."""
-    converter = _converter()
+    converter = _converter(threading.get_ident())
     converter.reset()
     return str(converter.convert(text))
 

@@ -243,3 +243,12 @@ def test_a_chapter_written_for_jekyll_renders_unchanged() -> None:
     assert [m.group(1) for m in _MATH.finditer(body.html)] == ["block"] + ["inline"] * 6
     assert "<code>{% include nothing.html %}</code>" in body.html and "{{ not a template }} and $$ not math $$" in body.html
     assert [h.id for h in body.headings] == ["weights-as-templates", "going-further"]
+
+
+def test_threads_do_not_share_a_converter() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    bodies = [f"# Page {n}\n\nText[^{n}] with $$x_{n}$$.\n\n[^{n}]: Note {n}.\n" * 30 for n in range(4)]
+    expected = [render(body) for body in bodies]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(render, bodies * 10)) == expected * 10
