@@ -290,3 +290,12 @@ def test_check_command_stops_when_the_book_does_not_build(tmp_path: Path,
     book = write_book(tmp_path / "book", BROKEN_INTRO + '{% include nope.html %}\n')
     assert main(["check", "--root", str(book)]) == 1
     assert "Check stopped: the book does not build." in capsys.readouterr().err
+
+
+def test_our_own_book_checks_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    if not (REPO / "images" / "figures").is_dir() or not list(REPO.glob("demos/*/data.json")):
+        pytest.skip("the figures and demo data are not generated yet (python -m training)")
+    code = main(["check", "--root", str(REPO), "--base-url", "/ml4a"])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, ""), err
+    assert " 0 problem(s)" in out
