@@ -40,7 +40,7 @@ mountAll("draw_digit", STRINGS, (el, { data, strings, lang }) => {
       h("div", { class: "dd-scores" }, h("p", { class: "dd-caption" }, strings.scores), h("ol", {}, rows), guess)),
     caption,
     h("ol", { class: "dd-templates" }, h("li", { class: "dd-input" }, seen, h("span", {}, strings.network_input)),
-      minis.map((m, c) => h("li", {}, m, h("span", {}, names[c])))),
+      minis.map((m, c) => h("li", { "data-class": c }, m, h("span", {}, names[c])))),
     live));
 
   const ctx = canvas.getContext("2d", { willReadFrequently: true });
@@ -68,6 +68,7 @@ mountAll("draw_digit", STRINGS, (el, { data, strings, lang }) => {
       li.querySelector(".dd-fill").style.width = "0";
       li.querySelector(".dd-value").textContent = "–";
     }
+    for (const m of minis) m.parentElement.classList.remove("is-top");
     guess.textContent = strings.empty_guess;
     caption.textContent = strings.templates_empty;
     drawTemplates(minis, data.weights);
@@ -79,6 +80,7 @@ mountAll("draw_digit", STRINGS, (el, { data, strings, lang }) => {
       li.classList.toggle("is-top", c === top);
       li.querySelector(".dd-fill").style.width = `${(100 * probs[c]).toFixed(1)}%`;
       li.querySelector(".dd-value").textContent = percent(probs[c], lang);
+      minis[c].parentElement.classList.toggle("is-top", c === top);
     });
     guess.textContent = fmt(strings.guess, { class: names[top], probability: percent(probs[top], lang) });
   };
@@ -152,7 +154,7 @@ function drawTemplates(canvases, images) {
     const ctx = canvas.getContext("2d");
     const out = ctx.createImageData(28, 28);
     images[c].forEach((v, i) => {
-      const t = Math.min(1, Math.abs(v) / scale);
+      const t = Math.sqrt(Math.min(1, Math.abs(v) / scale)); // sqrt: faint parts stay visible
       const hue = v >= 0 ? POS : NEG;
       for (let k = 0; k < 3; k++) out.data[4 * i + k] = Math.round(255 + (hue[k] - 255) * t);
       out.data[4 * i + 3] = 255;
