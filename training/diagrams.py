@@ -11,9 +11,11 @@ from PIL import Image
 
 from training.imaging import DIVERGING, robust_limit, to_diverging
 
-# Inputs drawn (None marks elided ones): the first, eight of row 14 (where it crosses the ring of
-# the test digit the diagrams use, so the pixels shown vary), and the last.
-SHOWN = (0, None, 368, 372, 374, 375, 378, 383, 384, 388, None, 783)
+# Inputs drawn (None marks elided ones): the first, four of row 14 (where it crosses the ring of
+# the test digit the diagrams use, so the pixels shown vary), and the last. Few, because every
+# extra input adds ten lines, and lines are most of a diagram's bytes.
+SHOWN = (0, None, 372, 374, 375, 384, None, 783)
+STEP = 0.44
 NODE = "#f4f4f4"
 EDGE = "#333333"
 LINE = "#9a9a9a"
@@ -57,8 +59,8 @@ def input_column(ax: Axes, digit: np.ndarray, x: float, top: float,
             ax.text(x, y, "⋮", ha="center", va="center", fontsize=10)
             continue
         shade = str(flat[index] / 255.0)
-        ax.add_patch(Circle((x, y), step * 0.36, facecolor=shade, edgecolor=EDGE, linewidth=0.8, zorder=3))
-        ax.text(x - step * 0.55, y, f"$x_{{{index + 1}}}$", ha="right", va="center", fontsize=7)
+        ax.add_patch(Circle((x, y), 0.11, facecolor=shade, edgecolor=EDGE, linewidth=0.8, zorder=3))
+        ax.text(x - 0.17, y, f"$x_{{{index + 1}}}$", ha="right", va="center", fontsize=7)
         centres.append((x, y, index))
     return centres
 
@@ -98,7 +100,7 @@ def one_layer(digit: np.ndarray) -> Image.Image:
     """784 inputs (a few shown, filled with the digit's pixels) fully connected to 10 outputs."""
     fig, ax = canvas(6.0, 4.2)
     draw_digit(ax, digit, 0.15, 1.45, 1.2)
-    inputs = input_column(ax, digit, 2.6, 3.75, 0.31)
+    inputs = input_column(ax, digit, 2.6, 3.75, STEP)
     outputs = output_column(ax, 4.9, 3.6, 0.33)
     connect(ax, inputs, outputs)
     arrow(ax, (1.45, 2.05), (2.0, 2.05))
@@ -111,7 +113,7 @@ def analogy_column(digit: np.ndarray, weights: np.ndarray) -> Image.Image:
     """Only the connections into output "0", coloured and sized by their learned weight."""
     fig, ax = canvas(6.0, 4.2)
     draw_digit(ax, digit, 0.15, 1.45, 1.2)
-    inputs = input_column(ax, digit, 2.6, 3.75, 0.31)
+    inputs = input_column(ax, digit, 2.6, 3.75, STEP)
     outputs = output_column(ax, 4.9, 3.6, 0.33, highlight=0)
     limit = float(np.abs(weights[[i for _, _, i in inputs]]).max())
     x1, y1 = outputs[0]
@@ -157,7 +159,7 @@ def two_layers(digit: np.ndarray, hidden: np.ndarray) -> Image.Image:
     """784 inputs -> 10 hidden neurons (drawn as their learned filters) -> 10 outputs."""
     fig, ax = canvas(6.0, 4.2)
     draw_digit(ax, digit, 0.1, 1.55, 1.0)
-    inputs = input_column(ax, digit, 2.2, 3.75, 0.31)
+    inputs = input_column(ax, digit, 2.2, 3.75, STEP)
     hidden_centres = [(3.7, 3.6 - k * 0.33) for k in range(10)]
     limit = robust_limit(hidden)
     for (x, y), column in zip(hidden_centres, hidden.T):

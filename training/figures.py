@@ -47,7 +47,7 @@ def mistakes(images: np.ndarray, labels: np.ndarray, probs: np.ndarray, count: i
     confidence = probs[np.arange(len(labels)), predicted]
     wrong = np.flatnonzero(predicted != labels)
     chosen = wrong[np.lexsort((wrong, -confidence[wrong]))][:count]
-    tags = [f"{labels[i]} → {predicted[i]}  {confidence[i]:.0%}" for i in chosen]
+    tags = [f"{labels[i]} → {predicted[i]}\n{confidence[i]:.1%}" for i in chosen]
     if not tags:  # a perfect classifier (only ever on toy data)
         canvas = Image.new("RGB", (400, 60), BACKGROUND)
         draw_centered(ImageDraw.Draw(canvas), (200, 30), "no mistakes", 20)
@@ -60,35 +60,47 @@ def confusion_samples(images: np.ndarray, labels: np.ndarray, probs: np.ndarray,
     """The 10x10 grid (rows actual, columns predicted) with each cell's most confident example."""
     cells = ranked_cells(labels, probs, 1)
     size = images.shape[1] * scale
-    pad, head = 6, 96
+    pad = 6
     step = size + 2 * pad
     n = len(classes)
-    canvas = Image.new("RGB", (head + n * step + 4, head + n * step + 4), BACKGROUND)
+    label_font = font(18)
+    widest = max(int(label_font.getlength(name)) for name in classes)
+    is_turned = widest > step - 6  # column labels that do not fit are written upwards
+    left = 50 + widest + 12
+    top = 50 + (widest + 12 if is_turned else 30)
+    canvas = Image.new("RGB", (left + n * step + 4, top + n * step + 4), BACKGROUND)
     draw = ImageDraw.Draw(canvas)
     for k, name in enumerate(classes):
-        draw_centered(draw, (head + k * step + step / 2, head - 18), name[:6], 18)
-        draw_centered(draw, (head - 40, head + k * step + step / 2), name[:8], 18)
-    draw_centered(draw, (head + n * step / 2, 22), "predicted →", 22, is_bold=True)
-    _vertical_label(canvas, "actual →", (22, head + n * step // 2))
+        centre = left + k * step + step / 2
+        if is_turned:
+            _turned_text(canvas, name, (int(centre), top - 8), 18, is_bold=False, anchor="rm")
+        else:
+            draw_centered(draw, (centre, top - 18), name, 18)
+        draw.text((left - 12, top + k * step + step / 2), name, fill=INK, anchor="rm", font=label_font)
+    draw_centered(draw, (left + n * step / 2, 22), "predicted →", 22, is_bold=True)
+    _turned_text(canvas, "actual →", (22, top + n * step // 2), 22, is_bold=True, anchor="mm")
     for actual in range(n):
         for guess in range(n):
-            x, y = head + guess * step, head + actual * step
-            frame = GOOD if actual == guess else BAD
+            x, y = left + guess * step, top + actual * step
             found = cells[actual][guess]
-            draw.rectangle((x + 2, y + 2, x + step - 2, y + step - 2),
-                           fill=EMPTY if not found else frame)
+            fill = EMPTY if not found else GOOD if actual == guess else BAD
+            draw.rectangle((x + 2, y + 2, x + step - 2, y + step - 2), fill=fill)
             if found:
-                tile = as_rgb(upscale(images[found[0]], scale))
-                canvas.paste(Image.fromarray(tile), (x + pad, y + pad))
+                canvas.paste(Image.fromarray(as_rgb(upscale(images[found[0]], scale))), (x + pad, y + pad))
     return canvas
 
 
-def _vertical_label(canvas: Image.Image, text: str, center: tuple[int, int]) -> None:
-    """Bold text turned 90 degrees, centred on a point (for the rows' axis title)."""
-    strip = Image.new("RGB", (240, 40), BACKGROUND)
-    draw_centered(ImageDraw.Draw(strip), (120, 20), text, 22, is_bold=True)
+def _turned_text(canvas: Image.Image, text: str, point: tuple[int, int], size: int,
+                 is_bold: bool, anchor: str) -> None:
+    """Text rotated to read upwards; "mm" centres it on the point, "rm" ends it there."""
+    text_font = font(size, is_bold)
+    width, height = int(text_font.getlength(text)) + 4, size + 8
+    strip = Image.new("RGB", (width, height), BACKGROUND)
+    ImageDraw.Draw(strip).text((2, height / 2), text, fill=INK, font=text_font, anchor="lm")
     turned = strip.rotate(90, expand=True)
-    canvas.paste(turned, (center[0] - 20, center[1] - 120))
+    x = point[0] - height // 2
+    y = point[1] - width // 2 if anchor == "mm" else point[1] - width
+    canvas.paste(turned, (x, y))
 
 
 def class_grid(images: np.ndarray, labels: np.ndarray, classes: tuple[str, ...], per_class: int,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from training.imaging import to_diverging, to_gray, upscale
+from training.imaging import robust_limit, to_diverging, to_gray, upscale
 
 HEADER_CREDIT = ("Header: what two one-layer networks trained in this chapter learned, one tile per "
                  "class: the weights for the MNIST digits 0 to 9 (top row; blue negative, red "
@@ -13,10 +13,10 @@ HEADER_CREDIT = ("Header: what two one-layer networks trained in this chapter le
 BACKDROP = (24, 26, 32)
 
 
-def header_image(mnist_weights: np.ndarray, cifar_weights: np.ndarray, tile: int = 144,
-                 gap: int = 12) -> Image.Image:
+def header_image(mnist_weights: np.ndarray, cifar_weights: np.ndarray, tile: int = 100,
+                 gap: int = 10) -> Image.Image:
     """Two rows of ten tiles on a dark band: MNIST weights (diverging) over CIFAR-10 templates."""
-    mnist = [to_diverging(w.reshape(28, 28)) for w in mnist_weights.T]
+    mnist = [to_diverging(w.reshape(28, 28), robust_limit(w)) for w in mnist_weights.T]
     cifar = [to_gray(w.reshape(32, 32, 3)) for w in cifar_weights.T]
     width = 10 * tile + 11 * gap
     canvas = Image.new("RGB", (width, 2 * tile + 3 * gap), BACKDROP)

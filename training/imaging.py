@@ -66,23 +66,33 @@ def tile_row(tiles: list[np.ndarray], labels: list[str], scale: int, gap: int,
     columns = columns or len(tiles)
     rows = -(-len(tiles) // columns)
     height, width = tiles[0].shape[:2]
-    cell_w, cell_h = width * scale, height * scale + label_size * 2
+    lines = max(label.count("\n") + 1 for label in labels) if labels else 1
+    cell_w, cell_h = width * scale, height * scale + label_size * (1 + 1.3 * lines)
     canvas = Image.new("RGB", (columns * cell_w + (columns + 1) * gap,
-                               rows * cell_h + (rows + 1) * gap), BACKGROUND)
+                               int(rows * cell_h + (rows + 1) * gap)), BACKGROUND)
     draw = ImageDraw.Draw(canvas)
     for index, (tile, label) in enumerate(zip(tiles, labels)):
         x = gap + (index % columns) * (cell_w + gap)
-        y = gap + (index // columns) * (cell_h + gap)
+        y = int(gap + (index // columns) * (cell_h + gap))
         canvas.paste(Image.fromarray(as_rgb(upscale(tile, scale))), (x, y))
-        draw_centered(draw, (x + cell_w / 2, y + height * scale + label_size), label, label_size)
+        draw.multiline_text((x + cell_w / 2, y + height * scale + label_size * 0.4), label, fill=INK,
+                            font=font(label_size), anchor="ma", align="center", spacing=2)
     return canvas
 
 
-def encode_png(image: Image.Image, colors: int | None = 64) -> bytes:
-    """PNG bytes with no metadata; `colors` quantizes to a palette (None keeps every colour)."""
+def encode_png(image: Image.Image, colors: int | None = 64, is_photo: bool = False) -> bytes:
+    """PNG bytes with no metadata; `colors` quantizes to a palette (None keeps every colour).
+
+    Photos get a median-cut palette (octree posterizes them); drawings get evenly spaced grays
+    plus octree colours, so digits and gray lines stay gray.
+    """
     if colors is not None and image.mode != "P":
         source = image.convert("RGB")
-        image = source.quantize(palette=_palette(source, colors), dither=Image.Dither.NONE)
+        if is_photo:
+            image = source.quantize(colors=colors, method=Image.Quantize.MEDIANCUT,
+                                    dither=Image.Dither.NONE)
+        else:
+            image = source.quantize(palette=_palette(source, colors), dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

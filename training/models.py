@@ -8,6 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 
 FloatArray = np.ndarray
+# Turns a batch of stored rows (e.g. uint8 pixels) into network inputs. Done batch by batch so a
+# float copy of a whole dataset is never allocated (on CIFAR-10 that alone took seconds).
+Features = Callable[[np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -86,22 +89,22 @@ def forward(model: Model, x: FloatArray) -> list[FloatArray]:
     return outputs
 
 
-def predict_proba(model: Model, x: FloatArray, batch_size: int = 4096) -> FloatArray:
-    """Class probabilities for every row of `x`, shape (N, classes)."""
-    parts = [forward(model, x[start:start + batch_size])[-1]
+def predict_proba(model: Model, x: np.ndarray, batch_size: int = 4096,
+                  features: Features | None = None) -> FloatArray:
+    """Class probabilities for every row of `x` (after `features`), shape (N, classes)."""
+    prepare = features or _identity
+    parts = [forward(model, prepare(x[start:start + batch_size]))[-1]
              for start in range(0, len(x), batch_size)]
     return np.concatenate(parts, axis=0)
 
 
-def mean_loss(model: Model, x: FloatArray, y: np.ndarray) -> float:
-    """Mean cross-entropy of the model on (x, y), without the weight decay term."""
-    probs = predict_proba(model, x)
-    return float(-np.mean(np.log(probs[np.arange(len(y)), y] + 1e-12)))
-
-
-def accuracy(model: Model, x: FloatArray, y: np.ndarray) -> float:
+def accuracy(model: Model, x: np.ndarray, y: np.ndarray, features: Features | None = None) -> float:
     """Fraction of rows whose most probable class is the label."""
-    return float(np.mean(predict_proba(model, x).argmax(axis=1) == y))
+    return float(np.mean(predict_proba(model, x, features=features).argmax(axis=1) == y))
+
+
+def _identity(x: np.ndarray) -> np.ndarray:
+    return x
 
 
 def gradients(model: Model, x: FloatArray, y: np.ndarray,
@@ -124,9 +127,11 @@ def gradients(model: Model, x: FloatArray, y: np.ndarray,
     return loss, grads
 
 
-def train_model(x: FloatArray, y: np.ndarray, n_classes: int, config: TrainConfig,
-                on_step: Callable[[int, float], None] | None = None) -> TrainResult:
+def train_model(x: np.ndarray, y: np.ndarray, n_classes: int, config: TrainConfig,
+                on_step: Callable[[int, float], None] | None = None,
+                features: Features | None = None) -> TrainResult:
     """Mini-batch Adam (or momentum SGD) with a cosine-decayed learning rate; same seed, same weights."""
+    prepare = features or _identity
     model = init_model(x.shape[1], n_classes, config)
     params = [array for layer in model.layers for array in (layer.weights, layer.bias)]
     moments = [np.zeros_like(p) for p in params]
@@ -141,7 +146,7 @@ def train_model(x: FloatArray, y: np.ndarray, n_classes: int, config: TrainConfi
         epoch_loss = 0.0
         for start in range(0, len(y), config.batch_size):
             batch = order[start:start + config.batch_size]
-            loss, grads = gradients(model, x[batch], y[batch], config.weight_decay)
+            loss, grads = gradients(model, prepare(x[batch]), y[batch], config.weight_decay)
             step += 1
             rate = config.learning_rate * 0.5 * (1.0 + np.cos(np.pi * (step - 1) / total_steps))
             if config.optimizer == "adam":

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PIL import Image
+
 from training import diagrams, exports, figures
 from training.exports import OutputFile
 from training.header import header_image
@@ -23,9 +25,9 @@ class Part:
     make: Callable[[Workspace], list[OutputFile]]
 
 
-def figure(name: str, image: object, colors: int | None = 64) -> OutputFile:
+def figure(name: str, image: Image.Image, colors: int | None = 32, is_photo: bool = False) -> OutputFile:
     """A PNG under images/figures/."""
-    return OutputFile(f"{FIGURES}/{name}", encode_png(image, colors))  # type: ignore[arg-type]
+    return OutputFile(f"{FIGURES}/{name}", encode_png(image, colors, is_photo))
 
 
 def make_mnist_1layer(ws: Workspace) -> list[OutputFile]:
@@ -54,7 +56,7 @@ def make_mnist_2layer(ws: Workspace) -> list[OutputFile]:
     return [
         figure("mnist_hidden_weights.png", figures.hidden_filters(first.weights)),
         figure("mnist_hidden_output_weights.png",
-               figures.hidden_output(first.weights, second.weights, data.classes)),
+               figures.hidden_output(first.weights, second.weights, data.classes), 24),
         *exports.hidden_weights_demo(first.weights, second.weights, second.bias,
                                      trained.test_accuracy, params),
     ]
@@ -68,13 +70,13 @@ def make_cifar_1layer(ws: Workspace) -> list[OutputFile]:
     params = {"model": "cifar_1layer", **trained.spec.describe()}
     return [
         figure("rolled_weights_cifar.png",
-               figures.rolled_grid(layer.weights, (32, 32, 3), data.classes, 4), colors=128),
+               figures.rolled_grid(layer.weights, (32, 32, 3), data.classes, 4), 128, is_photo=True),
         figure("cifar-grid.png", figures.class_grid(data.train.images, data.train.labels,
-                                                    data.classes, 8, seed=5), colors=128),
+                                                    data.classes, 5, seed=5), 48, is_photo=True),
         figure("cifar-confusion-samples.png", figures.confusion_samples(
-            test.images, test.labels, trained.test_probs, data.classes), colors=128),
+            test.images, test.labels, trained.test_probs, data.classes), 40, is_photo=True),
         *exports.confusion_demo("confusion_cifar", "cifar10", data.classes, test.images,
-                                test.labels, trained.test_probs, 6, params),
+                                test.labels, trained.test_probs, 4, params),
     ]
 
 
@@ -91,10 +93,10 @@ def make_diagrams(ws: Workspace) -> list[OutputFile]:
     two = ws.model("mnist_2layer").result.model.layers[0]
     digit = data.test.images[3]  # a clear "0" (labels start 7 2 1 0)
     return [
-        figure("mnist_1layer.png", diagrams.one_layer(digit)),
+        figure("mnist_1layer.png", diagrams.one_layer(digit), 24),
         figure("weights_analogy_1.png", diagrams.analogy_column(digit, one.weights[:, 0])),
         figure("weights_analogy_2.png", diagrams.analogy_grid(digit, one.weights[:, 0])),
-        figure("mnist_2layers.png", diagrams.two_layers(digit, two.weights)),
+        figure("mnist_2layers.png", diagrams.two_layers(digit, two.weights), 24),
     ]
 
 
@@ -103,7 +105,7 @@ def make_header(ws: Workspace) -> list[OutputFile]:
     mnist = ws.model("mnist_1layer").result.model.layers[0].weights
     cifar = ws.model("cifar_1layer").result.model.layers[0].weights
     return [OutputFile("images/headers/looking_inside_header.png",
-                       encode_png(header_image(mnist, cifar), colors=128))]
+                       encode_png(header_image(mnist, cifar), 128, is_photo=True))]
 
 
 PARTS = {part.name: part for part in (

@@ -43,6 +43,7 @@ class Workspace:
     is_quiet: bool = False
     datasets: dict[str, Dataset] = field(default_factory=dict)
     models: dict[str, Trained] = field(default_factory=dict)
+    inputs: dict[tuple[str, bool], Inputs] = field(default_factory=dict)
     durations: dict[str, float] = field(default_factory=dict)
 
     def dataset(self, name: str) -> Dataset:
@@ -66,16 +67,20 @@ class Workspace:
     def _train(self, spec: ModelSpec) -> Trained:
         """Train one model and measure it on the train and test splits."""
         data = self.dataset(spec.dataset)
-        inputs = prepare_inputs(data, spec.standardize)
+        key = (spec.dataset, spec.standardize)
+        if key not in self.inputs:
+            self.inputs[key] = prepare_inputs(data, spec.standardize)
+        inputs = self.inputs[key]
         steps = spec.config.epochs * -(-len(inputs.train) // spec.config.batch_size)
         on_step = self.progress(spec.name, steps) if self.progress else None
         start = time.perf_counter()
-        result = train_model(inputs.train, data.train.labels, len(data.classes), spec.config, on_step)
+        result = train_model(inputs.train, data.train.labels, len(data.classes), spec.config, on_step,
+                             inputs.features)
         seconds = time.perf_counter() - start
         self.durations[f"train_{spec.name}"] = seconds
-        probs = predict_proba(result.model, inputs.test)
+        probs = predict_proba(result.model, inputs.test, features=inputs.features)
         return Trained(spec, result, inputs, probs,
-                       accuracy(result.model, inputs.train, data.train.labels),
+                       accuracy(result.model, inputs.train, data.train.labels, inputs.features),
                        float(np.mean(probs.argmax(axis=1) == data.test.labels)), seconds)
 
 

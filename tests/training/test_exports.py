@@ -60,7 +60,7 @@ def test_mnist_confusion_sprite_points_at_the_right_images() -> None:
     n = 300
     labels, probs = fake_predictions(n)
     rng = np.random.default_rng(1)
-    images = (rng.integers(0, 16, (n, 28, 28)) * 17).astype(np.uint8)  # exact in 16 grays
+    images = (rng.integers(0, 4, (n, 28, 28)) * 85).astype(np.uint8)  # exact in the sprite's 4 grays
     files = confusion_demo("confusion_mnist", "mnist", tuple("0123456789"), images, labels, probs, 25, {})
     assert [f.path for f in files] == ["demos/confusion_mnist/data.json", "demos/confusion_mnist/sprite.png"]
     doc = json.loads(files[0].data)
@@ -122,7 +122,7 @@ def test_draw_digit_weights_reproduce_the_scores() -> None:
     w, b = np.array(doc["weights"]), np.array(doc["bias"])
     assert w.shape == (10, 784) and b.shape == (10,)
     x = rng.random((50, 784))
-    assert np.allclose(b + x @ w.T, bias + x @ weights, atol=0.02)
+    assert np.allclose(b + x @ w.T, bias + x @ weights, atol=0.05)
 
 
 def test_hidden_weights_schema_and_sprite() -> None:
