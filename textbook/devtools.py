@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from textbook.check import CheckReport, check_site
 from textbook.config import load_config
+from textbook.errors import BuildErrors, SourceError
 from textbook.incremental import BuildCache
 from textbook.locate import origin_of_page
 from textbook.pipeline import BuildOptions, BuildReport, build
@@ -18,7 +19,7 @@ from textbook.pipeline import BuildOptions, BuildReport, build
 if TYPE_CHECKING:  # the build command never loads the watcher
     from textbook.watch import Rebuild
 
-EXIT_OK, EXIT_ERRORS = 0, 1
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
 def add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -71,11 +72,19 @@ def run_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(line, file=out, flush=True)
 
     rebuild = make_rebuild(BuildOptions(root, out_dir, args.base_url, args.strict, args.jobs), log)
-    base_url = load_config(root / "book.yaml", args.base_url).base_url
+    try:
+        base_url = load_config(root / "book.yaml", args.base_url).base_url
+    except (SourceError, BuildErrors) as error:  # the base URL is needed before anything is served
+        errors = error.errors if isinstance(error, BuildErrors) else (error,)
+        print("\n".join(e.format(root) for e in errors), file=err)
+        return EXIT_ERRORS
     try:
         run_dev_server(root, out_dir, base_url, args.port, rebuild, log, threading.Event())
     except KeyboardInterrupt:
         log("stopped")
+    except OSError as error:  # most often: the port is taken
+        print(f"error: cannot serve on 127.0.0.1:{args.port}: {error.strerror or error}", file=err)
+        return EXIT_USAGE
     return EXIT_OK
 
 

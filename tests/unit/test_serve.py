@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from textbook.cli import main
 from textbook.livereload import LiveReloadHub, inject_client
 from textbook.serve import (
     DevServer,
@@ -370,3 +371,19 @@ def test_run_dev_server_serves_each_new_build(book: Path) -> None:
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_serve_command_reports_a_taken_port(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "book.yaml").write_text("title:\n  en: X\ndefault_language: en\nchapters: [intro]\n")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--root", str(tmp_path), "--port", str(port)]) == 2
+    assert f"error: cannot serve on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def test_serve_command_reports_a_broken_book_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "book.yaml").write_text("title:\n  en: X\ndefault_language: en\nchapters: [intro]\nbase_url: 3\n")
+    assert main(["serve", "--root", str(tmp_path), "--port", "0"]) == 1
+    assert capsys.readouterr().err.startswith("book.yaml:5:")
