@@ -31,7 +31,7 @@ SCHEMA_VERSION = 1
 
 @dataclass(frozen=True)
 class PartReport:
-    """What happened to one part: "written", "unchanged" (same bytes) or "up to date" (skipped)."""
+    """What happened to one part: "written", "unchanged" (same bytes), "trained" (no files) or "up to date"."""
 
     name: str
     status: str
@@ -75,7 +75,8 @@ def run_parts(root: Path, workspace: Workspace, only: tuple[str, ...] = (),
         changed = write_outputs(root, files)
         seconds = time.perf_counter() - start
         workspace.durations[f"part_{part.name}"] = seconds
-        reports.append(PartReport(part.name, "written" if changed else "unchanged",
+        status = "written" if changed else "unchanged" if files else "trained"
+        reports.append(PartReport(part.name, status,
                                   tuple(f.path for f in files), seconds))
         old.setdefault("parts", {})[part.name] = {"stamp": stamp, "outputs": [f.path for f in files]}
     if any(r.status != "up to date" for r in reports):
