@@ -182,8 +182,8 @@ def render_home(language: Language, env: jinja2.Environment, ctx: RenderContext)
     return Page(out_path(path), with_base(links, path), html, tuple(sorted(sources)))
 
 
-def render_demo_page(demo: Demo, env: jinja2.Environment, ctx: RenderContext) -> Page:
-    """A demo's own page at /demos/<name>/, in the default language."""
+def render_demo_page(demo: Demo, env: jinja2.Environment, ctx: RenderContext, used_in: Sequence[Chapter] = ()) -> Page:
+    """A demo's own page at /demos/<name>/, in the default language, linking to the chapters that use it."""
     site, links = ctx.site, ctx.links
     language = site.languages[0]
     path = f"/demos/{demo.name}/"
@@ -191,10 +191,17 @@ def render_demo_page(demo: Demo, env: jinja2.Environment, ctx: RenderContext) ->
     used: list[str] = []
     renderer = make_include_renderer(env, context["page"], language.ui, {d.name: d for d in site.demos}, ctx.optional_params, used)
     insert = renderer(DemoCall("demo_insert.html", {"path": path}, Location(demo.path, 1)))
-    context.update(demo=demo, content=Markup(rewrite_links(insert, language.folder, links)))
+    chapters = tuple(chapter_link(ctx, c.source.slug, language.folder) for c in used_in if c.source.language == language.folder)
+    context.update(demo=demo, content=Markup(rewrite_links(insert, language.folder, links)), used_in=chapters)
     html = render_page(env, "demo", context)
-    sources = {site.config.path, demo.path, language.path, Path("templates/includes/demo_insert.html"), *ctx.layout_sources}
+    sources = {site.config.path, demo.path, language.path, Path("templates/includes/demo_insert.html"),
+               *ctx.layout_sources, *(c.source.path for c in used_in)}
     return Page(out_path(path), with_base(links, path), html, tuple(sorted(sources)))
+
+
+def demo_users(chapters: Sequence[Chapter], demos: Sequence[Demo]) -> dict[str, tuple[Chapter, ...]]:
+    """For each demo, the chapters whose text mentions its folder (in book order)."""
+    return {demo.name: tuple(c for c in chapters if f"/demos/{demo.name}/" in c.body) for demo in demos}
 
 
 @dataclass(frozen=True)

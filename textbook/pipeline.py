@@ -18,7 +18,7 @@ from textbook.i18n import check_ui_strings, load_languages
 from textbook.includes import load_include_specs
 from textbook.links import make_link_map
 from textbook.model import Chapter, ChapterEntry, Page, Site, SourceChapter
-from textbook.pages import RenderContext, index_entries, layout_files, render_demo_page, render_home
+from textbook.pages import RenderContext, demo_users, index_entries, layout_files, render_demo_page, render_home
 from textbook.render_pool import render_chapters
 from textbook.templates import layout_names, make_environment
 from textbook.writer import check_out_dir, collect_assets, write_site
@@ -139,7 +139,8 @@ def render_all(ctx: RenderContext, chapters: tuple[Chapter, ...], jobs: int, fou
     env = make_environment(ctx.root)
     homes = [attempt(found, render_home, language, env, ctx) for language in ctx.site.languages
              if any(entry.language == language.folder for entry in ctx.site.entries)]
-    demo_pages = [attempt(found, render_demo_page, demo, env, ctx) for demo in ctx.site.demos]
+    users = demo_users(chapters, ctx.site.demos)
+    demo_pages = [attempt(found, render_demo_page, demo, env, ctx, users[demo.name]) for demo in ctx.site.demos]
     pages.extend(page for page in homes + demo_pages if page is not None)
     return tuple(sorted(pages, key=lambda page: page.out_path))
 
