@@ -18,7 +18,14 @@ from textbook.i18n import check_ui_strings, load_languages
 from textbook.includes import load_include_specs
 from textbook.links import make_link_map
 from textbook.model import Chapter, ChapterEntry, Page, Site, SourceChapter
-from textbook.pages import RenderContext, demo_users, index_entries, layout_files, render_demo_page, render_home
+from textbook.pages import (
+    RenderContext,
+    demo_users,
+    index_entries,
+    layout_files,
+    render_demo_page,
+    render_home,
+)
 from textbook.render_pool import render_chapters
 from textbook.templates import layout_names, make_environment
 from textbook.writer import check_out_dir, collect_assets, write_site
