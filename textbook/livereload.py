@@ -54,10 +54,15 @@ class LiveReloadHub:
         with self._lock:
             return self._errors
 
-    def subscribe(self) -> queue.Queue[Event | None]:
-        """A new client's queue; None in it means the server is stopping."""
+    def subscribe(self, page_token: str) -> queue.Queue[Event | None]:
+        """A new client's queue, starting with what a page served at `page_token` must hear
+        (taken under the same lock as later events, so nothing is missed or said twice);
+        None in the queue means the server is stopping."""
         client: queue.Queue[Event | None] = queue.Queue()
         with self._lock:
+            greeting = self._greeting(page_token)
+            if greeting is not None:
+                client.put(greeting)
             if self._is_closed:
                 client.put(None)
             self._clients.add(client)
@@ -68,13 +73,11 @@ class LiveReloadHub:
         with self._lock:
             self._clients.discard(client)
 
-    def greeting(self, page_token: str) -> Event | None:
-        """What a client served at `page_token` must hear on connecting, if anything."""
-        with self._lock:
-            if page_token != f"{self._boot}-{self._count}":
-                return Event(RELOAD, json.dumps({"token": f"{self._boot}-{self._count}"}))
-            if self._errors:
-                return Event(BUILD_ERROR, json.dumps({"errors": list(self._errors)}))
+    def _greeting(self, page_token: str) -> Event | None:
+        if page_token != f"{self._boot}-{self._count}":
+            return Event(RELOAD, json.dumps({"token": f"{self._boot}-{self._count}"}))
+        if self._errors:
+            return Event(BUILD_ERROR, json.dumps({"errors": list(self._errors)}))
         return None
 
     def publish_success(self) -> None:

@@ -178,16 +178,12 @@ class DevRequestHandler(BaseHTTPRequestHandler):
 
     def _stream_events(self) -> None:
         hub = self.server.hub
-        client = hub.subscribe()  # before the greeting, so no build slips between the two
+        client = hub.subscribe(parse_qs(urlsplit(self.path).query).get("since", [""])[0])
         try:
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream; charset=utf-8")
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
-            first = hub.greeting(since)
-            if first is not None:
-                self._write_event(first)
             self._pump(client)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the page went away

@@ -220,53 +220,66 @@ def test_inject_client(html: bytes, expected_prefix: bytes) -> None:
     assert inject_client(html, "t-1").startswith(expected_prefix)
 
 
-def read_event(conn: socket.socket) -> str:
-    """Read from an event stream until one whole event (a blank line) has arrived."""
-    data = b""
-    while b"\n\n" not in data.partition(b"\r\n\r\n")[2].replace(b": keep-alive\n\n", b""):
-        chunk = conn.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    return data.partition(b"\r\n\r\n")[2].decode()
+class EventStream:
+    """The live-reload event stream of a server, read event by event."""
 
+    def __init__(self, server: DevServer, since: str) -> None:
+        self.conn = socket.create_connection(("127.0.0.1", port_of(server)), timeout=10)
+        self.conn.sendall(f"GET /__livereload?since={since} HTTP/1.0\r\n\r\n".encode())
+        self.lines = self.conn.makefile("rb")
+        while self.lines.readline() not in (b"\r\n", b""):
+            pass  # the response headers
 
-def open_events(server: DevServer, since: str) -> socket.socket:
-    conn = socket.create_connection(("127.0.0.1", port_of(server)), timeout=10)
-    conn.sendall(f"GET /__livereload?since={since} HTTP/1.0\r\n\r\n".encode())
-    return conn
+    def next_event(self) -> str:
+        """The next event, keep-alive comments skipped."""
+        lines: list[str] = []
+        while True:
+            line = self.lines.readline().decode()
+            if line in ("\n", "") and lines:
+                return "".join(lines)
+            if line.strip() and not line.startswith(":"):
+                lines.append(line)
+            if line == "":
+                return ""
+
+    def close(self) -> None:
+        self.lines.close()
+        self.conn.close()
 
 
 def test_stale_page_is_told_to_reload_on_connect(server: DevServer) -> None:
-    with open_events(server, "stale-token") as conn:
-        assert read_event(conn).startswith("event: reload\n")
+    stream = EventStream(server, "stale-token")
+    assert stream.next_event().startswith("event: reload\n")
+    stream.close()
 
 
 def test_build_results_reach_connected_pages(server: DevServer) -> None:
-    with open_events(server, server.hub.token) as conn:
-        conn.recv(4096)  # the response headers
-        server.hub.publish_errors(["chapters/en/a.md:3:5: unknown include \"x\""])
-        event = conn.recv(4096).decode()
-        assert event.startswith("event: build-error\n")
-        assert 'chapters/en/a.md:3:5: unknown include \\"x\\"' in event
-        server.hub.publish_success()
-        assert conn.recv(4096).decode().startswith("event: reload\n")
+    stream = EventStream(server, server.hub.token)
+    server.hub.publish_errors(["chapters/en/a.md:3:5: unknown include \"x\""])
+    event = stream.next_event()
+    assert event.startswith("event: build-error\n")
+    assert 'chapters/en/a.md:3:5: unknown include \\"x\\"' in event
+    server.hub.publish_success()
+    assert stream.next_event().startswith("event: reload\n")
+    stream.close()
 
 
 def test_page_loaded_during_a_failed_build_sees_the_errors(server: DevServer) -> None:
     server.hub.publish_errors(["book.yaml:1:1: bad"])
-    with open_events(server, server.hub.token) as conn:
-        assert read_event(conn).startswith("event: build-error\n")
+    stream = EventStream(server, server.hub.token)
+    assert stream.next_event().startswith("event: build-error\n")
+    server.hub.publish_success()
+    assert stream.next_event().startswith("event: reload\n")  # once: no repeated error
+    stream.close()
 
 
 def test_stop_ends_open_event_streams(site: Path) -> None:
     dev = DevServer(site, "", port=0)
     dev.start()
-    conn = open_events(dev, dev.hub.token)
-    conn.recv(4096)
+    stream = EventStream(dev, dev.hub.token)
     dev.stop()
-    assert conn.recv(4096) == b""
-    conn.close()
+    assert stream.next_event() == ""
+    stream.close()
 
 
 
@@ -373,17 +386,26 @@ def test_run_dev_server_serves_each_new_build(book: Path) -> None:
     assert not thread.is_alive()
 
 
+def run_main_briefly(argv: list[str]) -> int | None:
+    """main(argv) on a thread; None when it was still running (serving) after 30 s."""
+    result: list[int] = []
+    thread = threading.Thread(target=lambda: result.append(main(argv)), daemon=True)
+    thread.start()
+    thread.join(timeout=30)
+    return result[0] if result else None
+
+
 def test_serve_command_reports_a_taken_port(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "book.yaml").write_text("title:\n  en: X\ndefault_language: en\nchapters: [intro]\n")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        assert main(["serve", "--root", str(tmp_path), "--port", str(port)]) == 2
+        assert run_main_briefly(["serve", "--root", str(tmp_path), "--port", str(port)]) == 2
     assert f"error: cannot serve on 127.0.0.1:{port}" in capsys.readouterr().err
 
 
 def test_serve_command_reports_a_broken_book_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (tmp_path / "book.yaml").write_text("title:\n  en: X\ndefault_language: en\nchapters: [intro]\nbase_url: 3\n")
-    assert main(["serve", "--root", str(tmp_path), "--port", "0"]) == 1
+    (tmp_path / "book.yaml").write_text("title:\n  en: X\ndefault_language: en\nchapters: [intro]\nbase_url: [x]\n")
+    assert run_main_briefly(["serve", "--root", str(tmp_path), "--port", "0"]) == 1
     assert capsys.readouterr().err.startswith("book.yaml:5:")
