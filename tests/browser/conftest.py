@@ -59,9 +59,10 @@ def site_url(site_dir: Path) -> Iterator[str]:
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Chromium (Debian's), shared by the session."""
+    """Headless Chromium (Debian's), shared by a test module. Module scope: the Playwright driver
+    stops before the next module, which may start its own sync_playwright (two cannot overlap)."""
     if not CHROMIUM.exists():
         skip_or_fail(f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
     from playwright.sync_api import sync_playwright
