@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib.metadata import version
 from pathlib import Path, PurePath
@@ -32,6 +33,7 @@ from textbook.sitefiles import (
 from textbook.writer import Asset, write_site
 
 CACHE_VERSION = 1
+STABLE_SECONDS = 2
 RENDERING_LIBRARIES = ("markdown", "jinja2", "markupsafe", "latex2mathml", "pyyaml")
 T = TypeVar("T")
 
@@ -117,13 +119,13 @@ class BuildCache:
         self._keys: dict[str, str] = {}  # this build's chapter pages' keys, by output path
         self._reused: set[str] = set()
         self._file_hashes: dict[Path, str] = {}  # chapter file -> digest of its bytes, this build
+        self._hashes: dict[str, tuple[Stamp, str]] = {}  # file -> (stamp, digest) of stable files
         self._record: SiteRecord | None = None
         self._record_stamp: Stamp | None = None
 
     def read_chapter(self, reader: Callable[..., T], root: Path, source: Any, layouts: Sequence[str]) -> T:
         """`reader(root, source, layouts)`, remembered by the chapter file's bytes (serve keeps it)."""
-        with open(os.path.join(root, source.path), "rb") as file:
-            file_hash = hashlib.blake2b(file.read(), digest_size=16).hexdigest()
+        file_hash = self._hash_of(os.path.join(root, source.path))
         self._file_hashes[source.path] = file_hash
         key = "\0".join([source.path.as_posix(), source.slug, source.language, *layouts, file_hash])
         known = self._chapters.get(source.path)
@@ -134,11 +136,27 @@ class BuildCache:
         result: T = known[1]
         return result
 
+    def _hash_of(self, path: str) -> str:
+        """The digest of a file's bytes; not read again while its stamp stays the one it had when
+        it was read, if it was already older than STABLE_SECONDS then (a file written within the
+        file system's timestamp granularity of a read could change without changing its stamp)."""
+        before = os.stat(path)
+        known = self._hashes.get(path)
+        if known is not None and known[0] == (before.st_size, before.st_mtime_ns):
+            return known[1]
+        with open(path, "rb") as file:
+            file_hash = hashlib.blake2b(file.read(), digest_size=16).hexdigest()
+        if time.time_ns() - before.st_mtime_ns > STABLE_SECONDS * 1_000_000_000:
+            self._hashes[path] = ((before.st_size, before.st_mtime_ns), file_hash)
+        return file_hash
+
     def split(self, context: Any, chapters: Sequence[Chapter]) -> tuple[list[Page], list[Chapter]]:
         """The chapter pages that can be reused as they are, and the chapters to render."""
         record = self._current_record()
+        # repr() of the Site is fast and complete (frozen dataclasses, ordered dicts, no sets);
+        # the smaller parts holding sets go through canonical()
         site_key = digest(folder_digest(Path(__file__).parent, "*.py"), library_versions(),
-                          folder_digest(self.root / "templates"), context.site, context.links,
+                          folder_digest(self.root / "templates"), repr(context.site), context.links,
                           context.optional_params, context.specs)
         reused: list[Page] = []
         todo: list[Chapter] = []
