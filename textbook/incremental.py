@@ -9,6 +9,7 @@ are trusted only when their size and mtime are the ones recorded when they were 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -68,6 +69,13 @@ def folder_digest(folder: Path, pattern: str = "*") -> str:
         if path.is_file() and "__pycache__" not in path.parts:
             hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return hasher.hexdigest()
+
+
+@functools.cache
+def code_digest() -> str:
+    """The compiler's code, read once per process: the code that runs is the code imported at
+    start, even if its files are edited while a dev server runs."""
+    return folder_digest(Path(__file__).parent, "*.py")
 
 
 def library_versions() -> list[str]:
@@ -155,7 +163,7 @@ class BuildCache:
         record = self._current_record()
         # repr() of the Site is fast and complete (frozen dataclasses, ordered dicts, no sets);
         # the smaller parts holding sets go through canonical()
-        site_key = digest(folder_digest(Path(__file__).parent, "*.py"), library_versions(),
+        site_key = digest(code_digest(), library_versions(),
                           folder_digest(self.root / "templates"), repr(context.site), context.links,
                           context.optional_params, context.specs)
         reused: list[Page] = []
