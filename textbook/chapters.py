@@ -8,6 +8,7 @@ from textbook.frontmatter import parse_front_matter
 from textbook.model import Chapter, Location, SourceChapter
 from textbook.suggest import did_you_mean
 from textbook.templates import SITE_LAYOUTS
+from textbook.translation import parse_source
 
 DEFAULT_LAYOUT = "chapter"
 # `includes:` lists per-page script bundles in Jekyll books (mathjax, jquery, ...). We render math
@@ -28,10 +29,14 @@ def read_chapter(root: Path, source: SourceChapter, layouts: list[str]) -> tuple
         hint = did_you_mean(layout, layouts) or f"chapter layouts: {', '.join(layouts)}"
         problem = "is for the site's own pages" if layout in SITE_LAYOUTS else f"is unknown (no templates/layouts/{layout}.html)"
         raise SourceError(where.get("layout", Location(source.path, 1)), f'layout "{layout}" {problem}', hint)
+    version = text_or_none(meta.get("source"))
+    if version is not None and parse_source(version) is None:
+        raise SourceError(where.get("source", Location(source.path, 1)), f'"source" must look like en@3f2a9c01bd, not "{version}"',
+                          f"python build.py status --mark {source.language}/{source.slug} writes it")
     chapter = Chapter(
         source, title.strip(), layout, front.body, front.body_line,
         text_or_none(meta.get("header_image")), text_or_none(meta.get("header_text")),
-        text_or_none(meta.get("translator")), text_or_none(meta.get("translator_link")),
+        text_or_none(meta.get("translator")), text_or_none(meta.get("translator_link")), version,
     )
     return chapter, front.warnings
 

@@ -24,7 +24,8 @@ KEYS = ("name", "code", "direction", "ui", "demo")
 # The UI strings the layouts use; the default language must define every one of them.
 UI_KEYS = (
     "chapters", "contents", "further_reading", "home", "interactive_demo", "languages",
-    "next_chapter", "previous_chapter", "skip_to_content", "todo", "translated_by",
+    "next_chapter", "not_translated", "outdated_notice", "previous_chapter", "read_original",
+    "skip_to_content", "todo", "translated_by", "untranslated_notice",
 )
 BCP47 = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 

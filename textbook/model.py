@@ -76,6 +76,8 @@ class Chapter:
     header_text: str | None = None
     translator: str | None = None
     translator_link: str | None = None
+    source_version: str | None = None  # front matter `source: en@<hash>`: the original it was translated from
+    fallback_from: str | None = None  # on a fallback page (no translation), the folder of the text shown
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class Site:
     languages: tuple[Language, ...]
     entries: tuple[ChapterEntry, ...]
     demos: tuple[Demo, ...]
+    outdated: tuple[tuple[str, str], ...] = ()  # (slug, folder) of translations whose original changed, sorted
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from textbook.links import (
 from textbook.model import Chapter, ChapterEntry, Demo, Language, Location, Page, Site
 from textbook.rendering import render_body
 from textbook.templates import PageInfo, make_include_renderer, render_page
+from textbook.translation import parse_source
 
 STYLESHEET = "/assets/style.css"
 
@@ -35,6 +36,7 @@ class LanguageLink:
     code: str
     url: str
     is_current: bool
+    is_translated: bool = True  # False: the page in that language shows the default language's text
 
 
 @dataclass(frozen=True)
@@ -72,13 +74,14 @@ def index_entries(site: Site) -> dict[tuple[str, str], ChapterEntry]:
 
 
 def chapter_link(ctx: RenderContext, slug: str, folder: str) -> ChapterLink:
-    """A link to `slug` in `folder`, or to the default language's when it is not translated."""
+    """A link to `slug`'s page in `folder`'s section; when it is not translated, that page shows the
+    default language's text, whose title and language the link carries (`is_fallback`)."""
     entry = ctx.entry_index.get((slug, folder))
     is_fallback = entry is None
     if entry is None:
         entry = ctx.entry_index[(slug, ctx.site.config.default_language)]
     language = language_of(ctx.site, entry.language)
-    return ChapterLink(entry.title, chapter_url(ctx.links, entry.language, slug), language.code, language.name, is_fallback)
+    return ChapterLink(entry.title, chapter_url(ctx.links, folder, slug), language.code, language.name, is_fallback)
 
 
 def common_context(site: Site, links: LinkMap, language: Language, title: str, url: str) -> dict[str, Any]:
@@ -98,11 +101,30 @@ def common_context(site: Site, links: LinkMap, language: Language, title: str, u
 
 
 def translations(ctx: RenderContext, slug: str, current: str) -> tuple[LanguageLink, ...]:
-    """The languages a chapter exists in, in language order."""
+    """The chapter's page in every language, in language order; `is_translated` tells the real translations."""
     return tuple(
-        LanguageLink(lang.name, lang.code, chapter_url(ctx.links, lang.folder, slug), lang.folder == current)
-        for lang in ctx.site.languages if (slug, lang.folder) in ctx.entry_index
+        LanguageLink(lang.name, lang.code, chapter_url(ctx.links, lang.folder, slug), lang.folder == current,
+                     (slug, lang.folder) in ctx.entry_index)
+        for lang in ctx.site.languages
     )
+
+
+def translation_notes(ctx: RenderContext, chapter: Chapter) -> dict[str, Any]:
+    """Layout variables about the page's translation: `page_language`, `text_language` (of the text shown),
+    `fallback` (the text is the original's: no translation yet), `outdated` (the original changed since),
+    `original_url` (the original's page; the canonical URL of a fallback page)."""
+    site, source = ctx.site, chapter.source
+    version = parse_source(chapter.source_version)
+    is_outdated = version is not None and (source.slug, source.language) in site.outdated
+    original = chapter.fallback_from or (version.folder if is_outdated and version else None)
+    return {
+        "page_language": language_of(site, source.language),
+        "text_language": language_of(site, chapter.fallback_from or source.language),
+        "fallback": chapter.fallback_from is not None,
+        "outdated": is_outdated,
+        "original_language": language_of(site, original) if original else None,
+        "original_url": chapter_url(ctx.links, original, source.slug) if original else None,
+    }
 
 
 def neighbours(ctx: RenderContext, slug: str, folder: str) -> tuple[ChapterLink | None, ChapterLink | None]:
@@ -126,6 +148,7 @@ def render_chapter(chapter: Chapter, env: jinja2.Environment, ctx: RenderContext
     body = render_body(chapter.body, Location(source.path, chapter.body_line), ctx.specs, renderer)
     switcher = translations(ctx, source.slug, language.folder)
     previous, following = neighbours(ctx, source.slug, language.folder)
+    context.update(translation_notes(ctx, chapter))
     context.update(
         content=Markup(rewrite_links(body.html, language.folder, links)),
         toc=tuple(h for h in body.headings if h.level in (2, 3)),
@@ -133,7 +156,7 @@ def render_chapter(chapter: Chapter, env: jinja2.Environment, ctx: RenderContext
         header_text=Markup(rewrite_links(chapter.header_text, language.folder, links)) if chapter.header_text else None,
         translator=chapter.translator,
         translator_link=resolve_url(chapter.translator_link, language.folder, links) if chapter.translator_link else None,
-        languages=switcher, alternates=switcher,
+        languages=switcher, alternates=tuple(link for link in switcher if link.is_translated),
         x_default_url=chapter_url(links, site.config.default_language, source.slug),
         previous=previous, next=following,
     )

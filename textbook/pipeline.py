@@ -17,7 +17,7 @@ from textbook.errors import BuildErrors, SourceError, SourceWarning, sort_errors
 from textbook.i18n import check_ui_strings, load_languages
 from textbook.includes import load_include_specs
 from textbook.links import make_link_map
-from textbook.model import Chapter, ChapterEntry, Page, Site, SourceChapter
+from textbook.model import BookConfig, Chapter, ChapterEntry, Page, Site, SourceChapter
 from textbook.pages import (
     RenderContext,
     demo_users,
@@ -28,6 +28,7 @@ from textbook.pages import (
 )
 from textbook.render_pool import render_chapters
 from textbook.templates import layout_names, make_environment
+from textbook.translation import fallback_chapters, outdated_translations
 from textbook.writer import check_out_dir, collect_assets, write_site
 
 if TYPE_CHECKING:
@@ -104,11 +105,12 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     found.warnings.extend(unlisted_chapters(root, config) + check_ui_strings(root, languages) + missing_fallbacks(root, demos))
     with found.stage("front matter"):
         chapters = read_all(root, sources, layout_names(root), found, cache)
-    site = Site(config, languages, entries_of(sources, chapters), demos)
+    site = Site(config, languages, entries_of(sources, chapters), demos, outdated_translations(chapters))
+    pages_to_render = in_book_order(chapters + fallback_chapters(chapters, languages, config), config)
     optional = {name: tuple(sorted(spec.optional)) for name, spec in specs.items()}
     ctx = RenderContext(root, site, make_link_map(site), optional, specs, index_entries(site), tuple(layout_files(root)))
     with found.stage("render"):
-        pages = render_all(ctx, chapters, options.jobs, found, cache)
+        pages = render_all(ctx, pages_to_render, options.jobs, found, cache)
     found.errors[:] = relative_errors(found.errors, root)
     if found.errors or (options.is_strict and found.warnings):
         return found.report(pages)
@@ -144,12 +146,17 @@ def render_all(ctx: RenderContext, chapters: tuple[Chapter, ...], jobs: int, fou
         if page is not None:
             pages.append(page)
     env = make_environment(ctx.root)
-    homes = [attempt(found, render_home, language, env, ctx) for language in ctx.site.languages
-             if any(entry.language == language.folder for entry in ctx.site.entries)]
-    users = demo_users(chapters, ctx.site.demos)
+    homes = [attempt(found, render_home, language, env, ctx) for language in ctx.site.languages]
+    users = demo_users([c for c in chapters if c.fallback_from is None], ctx.site.demos)
     demo_pages = [attempt(found, render_demo_page, demo, env, ctx, users[demo.name]) for demo in ctx.site.demos]
     pages.extend(page for page in homes + demo_pages if page is not None)
     return tuple(sorted(pages, key=lambda page: page.out_path))
+
+
+def in_book_order(chapters: tuple[Chapter, ...], config: BookConfig) -> tuple[Chapter, ...]:
+    """Chapters (translations and fallback pages) by book order, then default language first, then folder."""
+    order = {slug: index for index, slug in enumerate(config.chapters)}
+    return tuple(sorted(chapters, key=lambda c: (order[c.source.slug], c.source.language != config.default_language, c.source.language)))
 
 
 def unique(errors: list[SourceError] | list[SourceWarning]) -> tuple[SourceError, ...]:

@@ -63,7 +63,7 @@ def test_ui_strings_stay_as_written(tmp_path: Path) -> None:
     ({"chapters/ja/_language.yaml": "ui: {}\n"}, 'chapters/ja/_language.yaml:1:1: missing required key "name" in _language.yaml'),
     ({"chapters/ja/_language.yaml": "name: x\ncode: en\n"}, 'chapters/ja/_language.yaml:1:1: language code "en" is also used by chapters/en/'),
     ({"chapters/ko/x.md": "---\ntitle: x\n---\n"}, "chapters/ko:1:1: language folder has no _language.yaml (copy one from another language)"),
-    ({"chapters/en/_language.yaml": "name: English\nui:\n  home: Home\n"}, "chapters/en/_language.yaml:1:1: the default language must define every UI string; missing: chapters, contents, further_reading, interactive_demo, languages, next_chapter, previous_chapter, skip_to_content, todo, translated_by"),
+    ({"chapters/en/_language.yaml": "name: English\nui:\n  home: Home\n"}, "chapters/en/_language.yaml:1:1: the default language must define every UI string; missing: chapters, contents, further_reading, interactive_demo, languages, next_chapter, not_translated, outdated_notice, previous_chapter, read_original, skip_to_content, todo, translated_by, untranslated_notice"),
 ])
 def test_language_file_mistakes(tmp_path: Path, files: dict[str, str], expected: str) -> None:
     assert first_error(tmp_path, files) == expected

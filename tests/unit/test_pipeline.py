@@ -24,7 +24,8 @@ def built(tmp_path: Path) -> Path:
 
 def test_pages_are_where_the_urls_say(built: Path) -> None:
     assert sorted(p for p in read_tree(built) if p.endswith(".html")) == [
-        "index.html", "intro/index.html", "ja/index.html", "ja/intro/index.html", "second/index.html",
+        "index.html", "intro/index.html", "ja/index.html", "ja/intro/index.html", "ja/second/index.html",
+        "second/index.html",
     ]
     assert (built / "assets" / "style.css").is_file()
     assert (built / "images" / "dot.png").is_file()
@@ -51,12 +52,14 @@ def test_default_page_links_and_contents(built: Path) -> None:
     assert "<math" in html and "<title>Introduction · Tiny book</title>" in html
     second = (built / "second" / "index.html").read_text(encoding="utf-8")
     assert 'rel="prev"' in second and 'rel="next"' not in second
-    assert 'class="language-switcher"' not in second  # only one language has it
+    # only English has it: Japanese is in the switcher, marked as not translated
+    assert '<li class="untranslated"><a href="/ja/second/" title="EN-not_translated">' in second
+    assert 'hreflang="ja"' not in second
 
 
 def test_home_pages_list_chapters_in_order_with_fallbacks(built: Path) -> None:
     ja = (built / "ja" / "index.html").read_text(encoding="utf-8")
-    assert ja.index('href="/ja/intro/"') < ja.index('href="/second/" hreflang="en"')
+    assert ja.index('href="/ja/intro/"') < ja.index('<li class="untranslated"><a href="/ja/second/"><span lang="en">The second chapter</span>')
     assert "<h1 class=\"book-title\">小さな本</h1>" in ja
 
 
