@@ -1,6 +1,7 @@
 """Watch the book's inputs and rebuild on change; results go to the live-reload hub and a log."""
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -39,15 +40,43 @@ def publish_result(hub: LiveReloadHub, errors: Sequence[str], log: Callable[[str
 def watch_and_rebuild(root: Path, rebuild: Rebuild, hub: LiveReloadHub, stop: threading.Event,
                       log: Callable[[str], None]) -> None:
     """Rebuild after every burst of changes under the book's inputs, until `stop` is set."""
-    paths = watched_paths(root)
-    if not paths:
-        stop.wait()
-        return
-    changes_seen = watchfiles.watch(*paths, debounce=MAX_WAIT_MS, step=STEP_MS, stop_event=stop,
-                                    rust_timeout=200, raise_interrupt=False)
-    for changes in changes_seen:
-        changed = frozenset(Path(path) for _, path in changes)
-        publish_result(hub, guarded_rebuild(rebuild, changed), log)
+    found: queue.Queue[frozenset[Path]] = queue.Queue()
+    folders = [path for path in watched_paths(root) if path.is_dir()]
+    # The book's folder itself, not recursively: editors that save by renaming a new file over
+    # book.yaml would leave a watch on the file itself watching a file that no longer exists.
+    watchers = [start_producer(folders, True, stop, found, None),
+                start_producer([root], False, stop, found, lambda path: path.name in WATCHED_NAMES)]
+    while not stop.is_set():
+        try:
+            changed = set(found.get(timeout=0.1))
+        except queue.Empty:
+            continue
+        while not found.empty():  # both watchers may have seen the same save
+            changed.update(found.get_nowait())
+        publish_result(hub, guarded_rebuild(rebuild, frozenset(changed)), log)
+    for watcher in watchers:
+        watcher.join()
+
+
+def start_producer(paths: list[Path], is_recursive: bool, stop: threading.Event,
+                   found: queue.Queue[frozenset[Path]],
+                   is_wanted: Callable[[Path], bool] | None) -> threading.Thread:
+    """A thread putting each burst of changes under `paths` (the wanted ones) into `found`."""
+
+    def produce() -> None:
+        if not paths:
+            return
+        bursts = watchfiles.watch(*paths, debounce=MAX_WAIT_MS, step=STEP_MS, stop_event=stop,
+                                  rust_timeout=200, raise_interrupt=False, recursive=is_recursive)
+        for changes in bursts:
+            changed = frozenset(p for p in (Path(path) for _, path in changes)
+                                if is_wanted is None or is_wanted(p))
+            if changed:
+                found.put(changed)
+
+    thread = threading.Thread(target=produce, name="watcher-producer", daemon=True)
+    thread.start()
+    return thread
 
 
 def guarded_rebuild(rebuild: Rebuild, changed: frozenset[Path]) -> Sequence[str]:

@@ -409,3 +409,23 @@ def test_serve_command_reports_a_broken_book_yaml(tmp_path: Path, capsys: pytest
     (tmp_path / "book.yaml").write_text("title:\n  en: X\ndefault_language: en\nchapters: [intro]\nbase_url: [x]\n")
     assert run_main_briefly(["serve", "--root", str(tmp_path), "--port", "0"]) == 1
     assert capsys.readouterr().err.startswith("book.yaml:5:")
+
+
+def test_book_yaml_saved_by_renaming_keeps_being_watched(book: Path) -> None:
+    calls: list[frozenset[Path]] = []
+    hub, _, finish = watch(book, lambda changed: calls.append(changed) or [])
+
+    def save_by_renaming(number: int) -> None:
+        (book / ".book.yaml.new").write_text(f"title: x{number}\n")
+        os.replace(book / ".book.yaml.new", book / "book.yaml")
+    try:
+        for number in range(3):  # the second and third saves replace an already replaced file
+            seen = len(calls)
+            for attempt in range(50):
+                save_by_renaming(number * 100 + attempt)
+                if wait_until(lambda: len(calls) > seen, 0.3):
+                    break
+            assert len(calls) > seen, f"save {number} was not seen"
+    finally:
+        finish()
+    assert any(book / "book.yaml" in changed for changed in calls)
