@@ -13,8 +13,14 @@ from textbook.devtools import add_check_parser, add_serve_parser, run_check, run
 from textbook.errors import SourceError, UsageError
 from textbook.incremental import BuildCache
 from textbook.pipeline import BuildOptions, BuildReport, build
+from textbook.translators import (
+    add_new_language_parser,
+    add_status_parser,
+    run_new_language,
+    run_status,
+)
 
-COMMANDS = ("build", "serve", "check")
+COMMANDS = ("build", "serve", "check", "status", "new-language")
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
@@ -26,6 +32,8 @@ def make_parser() -> argparse.ArgumentParser:
     add_build_options(build_parser)
     add_serve_parser(commands, add_build_options)
     add_check_parser(commands, add_build_options)
+    add_status_parser(commands)
+    add_new_language_parser(commands)
     return parser
 
 
@@ -55,7 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_request:  # argparse reports usage errors itself, then exits 2
         return int(exit_request.code or 0)
     try:
-        runner = {"serve": run_serve, "check": run_check}.get(args.command, run_build)
+        runner = {"serve": run_serve, "check": run_check, "status": run_status,
+                  "new-language": run_new_language}.get(args.command, run_build)
         return runner(args, sys.stdout, sys.stderr)
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
