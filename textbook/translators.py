@@ -12,10 +12,9 @@ from textbook.newlang import LanguageExists, create_language, next_steps
 from textbook.status import format_table, mark_translation, translation_status
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
-Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-def add_status_parser(commands: Commands) -> None:
+def add_status_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`status [--fail-on-outdated] [--mark LANG/CHAPTER]... [--diff LANG/CHAPTER]`."""
     parser = commands.add_parser("status", help="translation status per language; --mark, --diff")
     parser.add_argument("--root", type=Path, default=Path("."), help="the book's folder (holding book.yaml); default: .")
@@ -26,7 +25,7 @@ def add_status_parser(commands: Commands) -> None:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
 
 
-def add_new_language_parser(commands: Commands) -> None:
+def add_new_language_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`new-language CODE`."""
     parser = commands.add_parser("new-language", help="create chapters/CODE/_language.yaml with every string to translate")
     parser.add_argument("code", metavar="CODE", help="BCP 47 language code, also the folder name (fr, pt-BR, ar, ...)")
