@@ -23,22 +23,24 @@ class PageOrigin:
     chapter: Path | None = None
     files: tuple[Path, ...] = ()
     output: Path | None = None
+    language: str | None = None  # the page's language folder (chapter links are mapped to it)
 
 
 def origin_of_page(out_path: str, sources: Sequence[Path], default_language: str) -> PageOrigin:
-    """The chapter an output page renders ("ja/x/index.html" -> chapters/ja/x.md; a page at the
-    root is the default language's), then its demo.yaml, its own layout, other templates."""
+    """The chapter an output page renders ("ja/x/index.html" -> chapters/ja/x.md, or the default
+    language's chapter on a fallback page; a page at the root is the default language's), then
+    its demo.yaml, its own layout, other templates."""
     folders = PurePosixPath(out_path).parent.parts
-    chapter = None
+    chapter, language = None, None
     if folders and folders[0] != "demos":
         language = folders[0] if len(folders) > 1 else default_language
-        candidate = Path("chapters", language, f"{folders[-1]}.md")
-        chapter = candidate if candidate in sources else None
+        candidates = [Path("chapters", name, f"{folders[-1]}.md") for name in (language, default_language)]
+        chapter = next((candidate for candidate in candidates if candidate in sources), None)
     kind = "chapter" if chapter else "demo" if folders[:1] == ("demos",) else "home"
     demo = [p for p in sources if kind == "demo" and p.parts[:1] == ("demos",) and p.name == "demo.yaml"]
     templates = [p for p in sources if p.parts[:1] == ("templates",) and p.suffix != ".css"]
     templates.sort(key=lambda p: (p.parts[:2] != ("templates", "layouts"), p.stem != kind, p))
-    return PageOrigin(chapter, tuple(demo + templates))
+    return PageOrigin(chapter, tuple(demo + templates), None, language)
 
 
 @dataclass
@@ -92,7 +94,7 @@ def positions_of(text: str, needle: str) -> list[tuple[int, int]]:
 def locate_url(origin: PageOrigin, texts: SourceTexts, reference: Reference, base_url: str,
                occurrence: int) -> Location:
     """Where the `occurrence`-th (0-based) use of `reference.url` on a page was written."""
-    language = origin.chapter.parts[1] if origin.chapter and len(origin.chapter.parts) > 2 else None
+    language = origin.language
     spellings = url_spellings(reference.url, base_url, language)
     for path in (origin.chapter, *origin.files):
         text = None if path is None else texts.get(path)

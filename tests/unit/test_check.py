@@ -89,8 +89,10 @@ def planted(tmp_path: Path) -> tuple[Path, Path]:
 
 
 ORIGINS = {
-    "intro/index.html": PageOrigin(Path("chapters/en/intro.md"), (Path("templates/layouts/chapter.html"),)),
-    "ja/intro/index.html": PageOrigin(Path("chapters/ja/intro.md"), (Path("templates/layouts/chapter.html"),)),
+    "intro/index.html": PageOrigin(Path("chapters/en/intro.md"), (Path("templates/layouts/chapter.html"),),
+                                   language="en"),
+    "ja/intro/index.html": PageOrigin(Path("chapters/ja/intro.md"), (Path("templates/layouts/chapter.html"),),
+                                      language="ja"),
     "index.html": PageOrigin(None, (Path("templates/layouts/home.html"),)),
 }
 
@@ -232,7 +234,8 @@ SOURCES = (Path("book.yaml"), Path("chapters/en/x.md"), Path("chapters/ja/_langu
     ("ja/index.html", None, "templates/layouts/home.html"),
     ("index.html", None, "templates/layouts/home.html"),
     ("demos/x/index.html", None, "demos/x/demo.yaml"),
-    ("ko/x/index.html", None, "templates/layouts/home.html"),
+    ("ko/x/index.html", "chapters/en/x.md", "templates/layouts/chapter.html"),  # a fallback page
+    ("ko/y/index.html", None, "templates/layouts/home.html"),
 ])
 def test_origin_of_page(out_path: str, chapter: str | None, first_template: str) -> None:
     origin = origin_of_page(out_path, SOURCES, "en")
