@@ -17,8 +17,8 @@ from textbook.translation import file_hash, parse_source, with_source_line
 # Each Chinese character and each Japanese kana counts as a word: these scripts have no spaces.
 # Korean (Hangul) puts spaces between words, so it is counted like English.
 HAN_KANA = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-MARKUP = re.compile(r"\{%.*?%\}|\$\$.*?\$\$|<[^>]*>|\]\([^)]*\)|`[^`]*`", re.DOTALL)
-WORD_COUNT_NOTE = ("words: space-separated words of the chapter bodies (without markup, math, code spans or include "
+MARKUP = re.compile(r"^(```|~~~).*?^\1|\{%.*?%\}|\$\$.*?\$\$|<[^>]*>|\]\([^)]*\)|`[^`]*`", re.DOTALL | re.MULTILINE)
+WORD_COUNT_NOTE = ("words: space-separated words of the chapter bodies (without markup, math, code or include "
                    "tags); each Chinese character or Japanese kana counts as one word")
 
 
