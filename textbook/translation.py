@@ -61,12 +61,19 @@ def parse_source(value: str | None) -> SourceVersion | None:
 
 def outdated_translations(chapters: Sequence[Chapter]) -> tuple[tuple[str, str], ...]:
     """(slug, folder) of every chapter whose recorded original now has another content hash, sorted."""
-    hashes = {(c.source.slug, c.source.language): content_hash(c.body) for c in chapters if c.fallback_from is None}
+    bodies = {(c.source.slug, c.source.language): c.body for c in chapters if c.fallback_from is None}
+    hashes: dict[tuple[str, str], str] = {}  # only the originals some translation names are hashed
     outdated = []
     for chapter in chapters:
         version = parse_source(chapter.source_version)
-        now = hashes.get((chapter.source.slug, version.folder)) if version else None
-        if version and now is not None and version.folder != chapter.source.language and now != version.hash:
+        if version is None or version.folder == chapter.source.language:
+            continue
+        key = (chapter.source.slug, version.folder)
+        if key not in bodies:
+            continue
+        if key not in hashes:
+            hashes[key] = content_hash(bodies[key])
+        if hashes[key] != version.hash:
             outdated.append((chapter.source.slug, chapter.source.language))
     return tuple(sorted(outdated))
 

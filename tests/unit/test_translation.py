@@ -209,3 +209,21 @@ def test_outdated_banner_follows_the_original_also_in_incremental_builds(book: P
     assert 'class="translation-notice outdated-notice" role="note">L&#39;original (English) a changé depuis cette traduction.' in fr
     assert "One weight" in incremental["de/maths/index.html"]  # the fallback page shows the new original
     assert "outdated-notice" in incremental["he/maths/index.html"] and "outdated-notice" not in incremental["de/maths/index.html"]
+
+
+def test_a_language_is_a_folder(book: Path) -> None:
+    """A new folder with a _language.yaml and one chapter: every page's switcher, the hreflang
+    alternates of that chapter, a home page, and the right lang/dir; nothing else edited."""
+    folder = book / "chapters" / "ar"
+    folder.mkdir()
+    (folder / "_language.yaml").write_text("name: العربية\ndirection: rtl\nui:\n  languages: اللغات\n", encoding="utf-8")
+    (folder / "start.md").write_text("---\ntitle: البداية\n---\n\nالصفحة الأولى.\n", encoding="utf-8")
+    pages = pages_of(book, book / "_site")
+    assert all('href="/book/ar/' in html for path, html in pages.items() if path.endswith(("start/index.html", "maths/index.html")))
+    for path in ("start/index.html", "fr/start/index.html", "he/start/index.html"):
+        assert '<link rel="alternate" hreflang="ar" href="/book/ar/start/">' in pages[path]
+    for path in ("maths/index.html", "he/maths/index.html", "ar/maths/index.html"):
+        assert '<link rel="alternate" hreflang="ar"' not in pages[path]  # maths is not translated into Arabic
+    assert pages["ar/start/index.html"].startswith('<!doctype html>\n<html lang="ar" dir="rtl">')
+    assert '<div class="chapter-text" lang="en" dir="ltr">' in pages["ar/maths/index.html"]
+    assert '<a href="/book/ar/start/">البداية</a>' in pages["ar/index.html"]
