@@ -26,6 +26,8 @@ from textbook.templates import PageInfo, make_include_renderer, render_page
 from textbook.translation import parse_source
 
 STYLESHEET = "/assets/style.css"
+# Rules only some pages need (right to left, translation notes, untranslated languages in the switcher)
+TRANSLATIONS_STYLESHEET = "/assets/translations.css"
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def common_context(site: Site, links: LinkMap, language: Language, title: str, u
         "ui": language.ui,
         "home_url": home_url(links, language.folder),
         "stylesheet_url": with_base(links, STYLESHEET),
+        "translations_stylesheet_url": with_base(links, TRANSLATIONS_STYLESHEET) if language.direction == "rtl" else None,
         "x_default_url": None,
         "alternates": (),
         "languages": (),
@@ -148,7 +151,10 @@ def render_chapter(chapter: Chapter, env: jinja2.Environment, ctx: RenderContext
     body = render_body(chapter.body, Location(source.path, chapter.body_line), ctx.specs, renderer)
     switcher = translations(ctx, source.slug, language.folder)
     previous, following = neighbours(ctx, source.slug, language.folder)
-    context.update(translation_notes(ctx, chapter))
+    notes = translation_notes(ctx, chapter)
+    if notes["fallback"] or notes["outdated"] or not all(link.is_translated for link in switcher):
+        notes["translations_stylesheet_url"] = with_base(links, TRANSLATIONS_STYLESHEET)
+    context.update(notes)
     context.update(
         content=Markup(rewrite_links(body.html, language.folder, links)),
         toc=tuple(h for h in body.headings if h.level in (2, 3)),
