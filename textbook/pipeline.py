@@ -27,7 +27,7 @@ from textbook.pages import (
     render_home,
 )
 from textbook.render_pool import render_chapters
-from textbook.templates import layout_names, make_environment
+from textbook.templates import layout_names, shared_environment
 from textbook.translation import fallback_chapters, outdated_translations
 from textbook.writer import check_out_dir, collect_assets, write_site
 
@@ -145,7 +145,7 @@ def render_all(ctx: RenderContext, chapters: tuple[Chapter, ...], jobs: int, fou
         found.errors.extend(errors)
         if page is not None:
             pages.append(page)
-    env = make_environment(ctx.root)
+    env = shared_environment(ctx.root)
     homes = [attempt(found, render_home, language, env, ctx) for language in ctx.site.languages]
     users = demo_users([c for c in chapters if c.fallback_from is None], ctx.site.demos)
     demo_pages = [attempt(found, render_demo_page, demo, env, ctx, users[demo.name]) for demo in ctx.site.demos]

@@ -1,6 +1,8 @@
 """The Jinja2 environment, page rendering, and the include renderer handed to render_body."""
 from __future__ import annotations
 
+import functools
+import hashlib
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -59,6 +61,37 @@ def make_environment(root: Path) -> jinja2.Environment:
     )
     env.globals.update(fail=fail, did_you_mean=did_you_mean, demo_name=demo_name)
     return env
+
+
+def shared_environment(root: Path) -> jinja2.Environment:
+    """make_environment(root), kept in this process while templates/ holds the same files: its compiled
+    templates serve every chunk of a build and, in the dev server, the next builds."""
+    return _environment(root, templates_digest(root))
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(root: Path, digest: str) -> jinja2.Environment:
+    return make_environment(root)
+
+
+def templates_digest(root: Path) -> str:
+    """A digest of the names and bytes of every file under templates/ (a few small files)."""
+    hasher = hashlib.blake2b(digest_size=16)
+    folder = root / TEMPLATES
+    for path in sorted(folder.rglob("*"), key=str) if folder.is_dir() else []:
+        if path.is_file():
+            hasher.update(f"{path.relative_to(folder).as_posix()}\0{path.stat().st_size}\0".encode() + path.read_bytes())
+    return hasher.hexdigest()
+
+
+def compile_templates(env: jinja2.Environment) -> None:
+    """Compile every layout and include now (before worker processes are forked, so they inherit them);
+    a template with a mistake is left to fail where it is used, with its error."""
+    for name in env.list_templates(filter_func=lambda n: n.startswith((f"{LAYOUTS}/", f"{INCLUDES}/"))):
+        try:
+            env.get_template(name)
+        except (jinja2.TemplateError, ValueError, OSError):
+            continue
 
 
 # Layouts the compiler uses for its own pages; a chapter cannot name them.
