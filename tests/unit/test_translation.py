@@ -227,3 +227,12 @@ def test_a_language_is_a_folder(book: Path) -> None:
     assert pages["ar/start/index.html"].startswith('<!doctype html>\n<html lang="ar" dir="rtl">')
     assert '<div class="chapter-text" lang="en" dir="ltr">' in pages["ar/maths/index.html"]
     assert '<a href="/book/ar/start/">البداية</a>' in pages["ar/index.html"]
+
+
+def test_malformed_source_is_an_error_at_its_value(book: Path) -> None:
+    path = book / "chapters" / "fr" / "start.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("source: en@1b4665da47", "source: the English one"), encoding="utf-8")
+    report = build(BuildOptions(book, book / "_site"))
+    assert [f"{e.location}: {e.message}" for e in report.errors] == [
+        'chapters/fr/start.md:4:9: "source" must look like en@3f2a9c01bd, not "the English one"']
+    assert report.errors[0].hint == "python build.py status --mark fr/start writes it"
