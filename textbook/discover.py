@@ -13,7 +13,7 @@ def chapter_files(root: Path) -> list[SourceChapter]:
     """Every `chapters/<lang>/<slug>.md` on disk (files starting with `_` or `.` excluded), sorted."""
     found = []
     for folder in language_folders(root):
-        for path in sorted(folder.glob("*.md")):
+        for path in sorted(folder.glob("*.md"), key=lambda p: p.name):  # names: Path comparisons are slow
             if path.is_file() and not path.name.startswith(("_", ".")):
                 found.append(SourceChapter(path.stem, folder.name, path.relative_to(root)))
     return found

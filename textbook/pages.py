@@ -182,7 +182,12 @@ def chapter_sources(ctx: RenderContext, chapter: Chapter, used: Sequence[str], d
     files.update(ctx.layout_sources)
     files.update(Path("templates", "includes", name) for name in used)
     files.update(demo.path for demo in demos.values() if demo.name in used_demo_names(chapter.body, demos))
-    return tuple(sorted(files))
+    return tuple(sorted(files, key=path_order))
+
+
+def path_order(path: Path) -> tuple[str, ...]:
+    """The sort key giving Path's own order, without Path's slow comparisons (thousands per build)."""
+    return path.parts
 
 
 def used_demo_names(body: str, demos: Mapping[str, Demo]) -> set[str]:
@@ -208,7 +213,7 @@ def render_home(language: Language, env: jinja2.Environment, ctx: RenderContext)
     )
     html = render_page(env, "home", context)
     sources = {site.config.path, *(e.path for e in site.entries), *(lang.path for lang in site.languages), *ctx.layout_sources}
-    return Page(out_path(path), with_base(links, path), html, tuple(sorted(sources)))
+    return Page(out_path(path), with_base(links, path), html, tuple(sorted(sources, key=path_order)))
 
 
 def render_demo_page(demo: Demo, env: jinja2.Environment, ctx: RenderContext, used_in: Sequence[Chapter] = ()) -> Page:
@@ -225,7 +230,7 @@ def render_demo_page(demo: Demo, env: jinja2.Environment, ctx: RenderContext, us
     html = render_page(env, "demo", context)
     sources = {site.config.path, demo.path, language.path, Path("templates/includes/demo_insert.html"),
                *ctx.layout_sources, *(c.source.path for c in used_in)}
-    return Page(out_path(path), with_base(links, path), html, tuple(sorted(sources)))
+    return Page(out_path(path), with_base(links, path), html, tuple(sorted(sources, key=path_order)))
 
 
 def demo_users(chapters: Sequence[Chapter], demos: Sequence[Demo]) -> dict[str, tuple[Chapter, ...]]:
