@@ -46,7 +46,11 @@ def canonical(value: object) -> Any:
     if isinstance(value, Mapping):
         return sorted([json.dumps(canonical(k), sort_keys=True), canonical(v)] for k, v in value.items())
     if isinstance(value, (set, frozenset)):
-        return sorted((canonical(item) for item in value), key=lambda c: json.dumps(c, sort_keys=True))
+        items = [canonical(item) for item in value]
+        try:
+            return sorted(items)  # texts, and lists of texts, compare as they are (fast)
+        except TypeError:
+            return sorted(items, key=lambda c: json.dumps(c, sort_keys=True))
     if isinstance(value, (list, tuple)):
         return [canonical(item) for item in value]
     if isinstance(value, PurePath):
@@ -128,6 +132,7 @@ class BuildCache:
         self._reused: set[str] = set()
         self._file_hashes: dict[Path, str] = {}  # chapter file -> digest of its bytes, this build
         self._hashes: dict[str, tuple[Stamp, str]] = {}  # file -> (stamp, digest) of stable files
+        self._site_key = ""  # this build's digest of what every page reads (see split)
         self._record: SiteRecord | None = None
         self._record_stamp: Stamp | None = None
 
@@ -166,6 +171,7 @@ class BuildCache:
         site_key = digest(code_digest(), library_versions(),
                           folder_digest(self.root / "templates"), repr(context.site), context.links,
                           context.optional_params, context.specs)
+        self._site_key = site_key
         reused: list[Page] = []
         todo: list[Chapter] = []
         self._keys, self._reused = {}, set()
@@ -183,6 +189,17 @@ class BuildCache:
                 self._reused.add(target)
                 reused.append(page)
         return reused, todo
+
+    def site_page(self, target: str, inputs: str, render: Callable[[], Page]) -> Page:
+        """A page made from the site-wide context alone (a home or demo page; `inputs` describes anything else
+        it reads), reused while its key is unchanged, else rendered; call after split()."""
+        key = hashlib.blake2b(f"{self._site_key}\0{target}\0{inputs}".encode(), digest_size=16).hexdigest()
+        self._keys[target] = key
+        page = self._reusable(self._current_record(), target, key)
+        if page is None:
+            return render()
+        self._reused.add(target)
+        return page
 
     def write_site(self, pages: Iterable[Page], assets: Iterable[Asset], out_dir: Path) -> None:
         """Bring `out_dir` up to date: in place when the last build's record matches it, else whole."""

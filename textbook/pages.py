@@ -216,11 +216,26 @@ def render_home(language: Language, env: jinja2.Environment, ctx: RenderContext)
     return Page(out_path(path), with_base(links, path), html, tuple(sorted(sources, key=path_order)))
 
 
+def home_out_path(ctx: RenderContext, language: Language) -> str:
+    """The output file of a language's home page."""
+    return out_path(section_path(ctx.links, language.folder))
+
+
+def demo_out_path(demo: Demo) -> str:
+    """The output file of a demo's own page."""
+    return out_path(demo_path(demo))
+
+
+def demo_path(demo: Demo) -> str:
+    """A demo page's root-relative path without the base URL."""
+    return f"/demos/{demo.name}/"
+
+
 def render_demo_page(demo: Demo, env: jinja2.Environment, ctx: RenderContext, used_in: Sequence[Chapter] = ()) -> Page:
     """A demo's own page at /demos/<name>/, in the default language, linking to the chapters that use it."""
     site, links = ctx.site, ctx.links
     language = site.languages[0]
-    path = f"/demos/{demo.name}/"
+    path = demo_path(demo)
     context = common_context(site, links, language, demo.title, with_base(links, path))
     used: list[str] = []
     renderer = make_include_renderer(env, context["page"], language.ui, {d.name: d for d in site.demos}, ctx.optional_params, used)

@@ -20,7 +20,9 @@ from textbook.links import make_link_map
 from textbook.model import BookConfig, Chapter, ChapterEntry, Page, Site, SourceChapter
 from textbook.pages import (
     RenderContext,
+    demo_out_path,
     demo_users,
+    home_out_path,
     index_entries,
     layout_files,
     render_demo_page,
@@ -146,11 +148,19 @@ def render_all(ctx: RenderContext, chapters: tuple[Chapter, ...], jobs: int, fou
         if page is not None:
             pages.append(page)
     env = shared_environment(ctx.root)
-    homes = [attempt(found, render_home, language, env, ctx) for language in ctx.site.languages]
+    site_page = cache.site_page if cache else render_site_page
+    homes = [attempt(found, site_page, home_out_path(ctx, language), "", partial(render_home, language, env, ctx))
+             for language in ctx.site.languages]
     users = demo_users([c for c in chapters if c.fallback_from is None], ctx.site.demos)
-    demo_pages = [attempt(found, render_demo_page, demo, env, ctx, users[demo.name]) for demo in ctx.site.demos]
+    demo_pages = [attempt(found, site_page, demo_out_path(demo), repr([c.source for c in users[demo.name]]),
+                          partial(render_demo_page, demo, env, ctx, users[demo.name])) for demo in ctx.site.demos]
     pages.extend(page for page in homes + demo_pages if page is not None)
     return tuple(sorted(pages, key=lambda page: page.out_path))
+
+
+def render_site_page(target: str, inputs: str, render: Callable[[], Page]) -> Page:
+    """A home or demo page, rendered (without a cache; see BuildCache.site_page)."""
+    return render()
 
 
 def in_book_order(chapters: tuple[Chapter, ...], config: BookConfig) -> tuple[Chapter, ...]:

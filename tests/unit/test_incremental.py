@@ -219,3 +219,26 @@ def test_two_caches_on_one_site_stay_correct(tmp_path: Path) -> None:
             edit_chapter_text(root, rng)
             assert build(BuildOptions(root, out, jobs=1), cache).is_written
             assert_same_as_clean(root, out, tmp_path)
+
+
+def test_home_and_demo_pages_are_rewritten_only_when_their_inputs_change(tmp_path: Path) -> None:
+    root = make_book(tmp_path / "book")
+    write(root, "demos/spin/demo.yaml", "title: Spin\nscript: demo.js\nheight: 100\n")
+    write(root, "demos/spin/demo.js", "export {};\n")
+    out = tmp_path / "site"
+    cache = BuildCache(root, out)
+    watched = ("index.html", "ja/index.html", "demos/spin/index.html")
+
+    def rebuild_and_list_rewritten() -> list[str]:
+        before = {name: ((out / name).stat().st_ino, (out / name).stat().st_mtime_ns) for name in watched}
+        assert build(BuildOptions(root, out, jobs=1), cache).is_written
+        assert_same_as_clean(root, out, tmp_path)
+        return [name for name in watched if ((out / name).stat().st_ino, (out / name).stat().st_mtime_ns) != before[name]]
+
+    assert build(BuildOptions(root, out, jobs=1), cache).is_written
+    edit_chapter_text(root, random.Random(1))
+    assert rebuild_and_list_rewritten() == []
+    write(root, "chapters/en/middle.md", chapter("middle", "Middle", '{% include demo_insert.html path="/demos/spin/" %}'))
+    assert rebuild_and_list_rewritten() == ["demos/spin/index.html"]
+    write(root, "chapters/en/end.md", chapter("end", "The very end"))  # a title: every site-wide page
+    assert rebuild_and_list_rewritten() == list(watched)
