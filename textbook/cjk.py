@@ -20,7 +20,7 @@ CJK = (
 _CJK_CHAR = re.compile(f"[{CJK}]")
 # The delimiters may not touch an ASCII word character or another underscore. The pattern starts
 # with the literal `_` (the lookbehind follows it) so the regex engine skips other text quickly.
-_PATTERN = r"_(?<![A-Za-z0-9_\\]_)(_?)([^\s_](?:[^\n_]*?[^\s_])?)_\1(?![A-Za-z0-9_])"
+CJK_UNDERSCORE = r"_(?<![A-Za-z0-9_\\]_)(_?)([^\s_](?:[^\n_]*?[^\s_])?)_\1(?![A-Za-z0-9_])"
 
 
 class CjkUnderscoreProcessor(InlineProcessor):  # type: ignore[misc]
@@ -40,4 +40,4 @@ class CjkEmphasisExtension(Extension):  # type: ignore[misc]
     """Registers the CJK underscore pattern just before Markdown's own underscore emphasis."""
 
     def extendMarkdown(self, md: Markdown) -> None:
-        md.inlinePatterns.register(CjkUnderscoreProcessor(_PATTERN, md), "cjk_underscore", 55)
+        md.inlinePatterns.register(CjkUnderscoreProcessor(CJK_UNDERSCORE, md), "cjk_underscore", 55)

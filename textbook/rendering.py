@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from markdown import Markdown
 from markdown.extensions.toc import slugify_unicode, unique
 
-from textbook.cjk import CjkEmphasisExtension
+from textbook.cjk import CJK_UNDERSCORE, CjkEmphasisExtension
 from textbook.errors import BuildErrors, SourceError, sort_errors
 from textbook.includes import IncludeCall, IncludeSpec, check_include
+from textbook.inline import SkippingInlineExtension
 from textbook.mathml import render_math
 from textbook.model import Location
 from textbook.protect import Protected, Token, protect
@@ -48,7 +49,8 @@ class RenderedBody:
 def _converter(thread_id: int) -> Markdown:
     """The configured Markdown converter of one thread; reused (after reset) because building it is
     slow, never shared between threads because it keeps per-document state."""
-    extensions = ["tables", "footnotes", "attr_list", "fenced_code", CjkEmphasisExtension()]
+    extensions = ["tables", "footnotes", "attr_list", "fenced_code", CjkEmphasisExtension(),
+                  SkippingInlineExtension({CJK_UNDERSCORE: "_"})]
     return Markdown(extensions=extensions, tab_length=4)
 
 
