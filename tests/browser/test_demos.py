@@ -20,7 +20,7 @@ DEMOS = ("confusion_mnist", "confusion_cifar", "mnist_weights", "draw_digit")
 CHAPTER = "looking_inside_neural_nets"
 LANGUAGES = ("", "ja/", "es/", "ko/")
 JA_CIFAR = ["飛行機", "自動車", "鳥", "猫", "鹿", "犬", "蛙", "馬", "船", "トラック"]
-PAGE_BUDGET = 600 * 1024
+PAGE_BUDGET = 600_000  # bytes: "600 KB" read strictly
 
 
 def demo_data(site_dir: Path, name: str) -> Any:
