@@ -71,9 +71,13 @@ class SkippingInlineProcessor(treeprocessors.InlineProcessor):  # type: ignore[m
         start = 0
         while patternIndex < len(patterns):
             need = needs[patternIndex]
-            if need is not None and not any(substring in data for substring in need):
-                patternIndex, start = patternIndex + 1, 0  # what Markdown does when a pattern does not match
-                continue
+            if need is not None:
+                for substring in need:  # a loop, not any(): this runs for every pattern on every text
+                    if substring in data:
+                        break
+                else:
+                    patternIndex, start = patternIndex + 1, 0  # what Markdown does when a pattern does not match
+                    continue
             outcome: tuple[str, bool, int] = apply(patterns[patternIndex], data, patternIndex, start)
             data, matched, start = outcome
             if not matched:
