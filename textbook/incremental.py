@@ -132,6 +132,7 @@ class BuildCache:
         self._reused: set[str] = set()
         self._file_hashes: dict[Path, str] = {}  # chapter file -> digest of its bytes, this build
         self._hashes: dict[str, tuple[Stamp, str]] = {}  # file -> (stamp, digest) of stable files
+        self._paths: dict[str, Path] = {}  # source file names of reused pages -> their Paths
         self._site_key = ""  # this build's digest of what every page reads (see split)
         self._record: SiteRecord | None = None
         self._record_stamp: Stamp | None = None
@@ -238,5 +239,13 @@ class BuildCache:
             return page
         html = (self.out_dir / target).read_bytes().decode("utf-8")
         url, sources = record.pages[target]
-        return Page(target, url, html, tuple(Path(s) for s in sources))
+        return Page(target, url, html, tuple(self._path(s) for s in sources))
+
+    def _path(self, name: str) -> Path:
+        """The Path of a source file named in the record; one object per name (pages share most sources,
+        and making a Path is slow)."""
+        path = self._paths.get(name)
+        if path is None:
+            path = self._paths[name] = Path(name)
+        return path
 
