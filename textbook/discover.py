@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from textbook.config import config_location
@@ -22,9 +23,11 @@ def chapter_files(root: Path) -> list[SourceChapter]:
     return found
 
 
-def discover_chapters(root: Path, config: BookConfig) -> tuple[SourceChapter, ...]:
-    """The chapters book.yaml lists, in book order, default language first in each chapter."""
-    by_key = {(chapter.slug, chapter.language): chapter for chapter in chapter_files(root)}
+def discover_chapters(root: Path, config: BookConfig,
+                      files: Sequence[SourceChapter] | None = None) -> tuple[SourceChapter, ...]:
+    """The chapters book.yaml lists, in book order, default language first in each chapter; `files` is
+    chapter_files(root) when the caller has it already."""
+    by_key = {(chapter.slug, chapter.language): chapter for chapter in (chapter_files(root) if files is None else files)}
     missing = [slug for slug in config.chapters if (slug, config.default_language) not in by_key]
     if missing:
         raise BuildErrors(SourceError(config_location(config, slug), f'chapter "{slug}" has no file chapters/{config.default_language}/{slug}.md') for slug in missing)
@@ -33,11 +36,12 @@ def discover_chapters(root: Path, config: BookConfig) -> tuple[SourceChapter, ..
     return tuple(sorted(listed, key=lambda c: (order[c.slug], c.language != config.default_language, c.language)))
 
 
-def unlisted_chapters(root: Path, config: BookConfig) -> list[SourceWarning]:
-    """A warning for each chapter file that book.yaml does not list (it is not built)."""
+def unlisted_chapters(root: Path, config: BookConfig,
+                      files: Sequence[SourceChapter] | None = None) -> list[SourceWarning]:
+    """A warning for each chapter file that book.yaml does not list (it is not built); `files` as above."""
     listed = set(config.chapters)
     return [
         SourceWarning(Location(chapter.path, 1), f'"{chapter.slug}" is not in the chapters of {config.path.as_posix()}, so it is not built')
-        for chapter in chapter_files(root)
+        for chapter in (chapter_files(root) if files is None else files)
         if chapter.slug not in listed
     ]

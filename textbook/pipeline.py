@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textbook.chapters import read_chapter
 from textbook.config import load_config
 from textbook.demos import load_demos, missing_fallbacks
-from textbook.discover import discover_chapters, unlisted_chapters
+from textbook.discover import chapter_files, discover_chapters, unlisted_chapters
 from textbook.errors import BuildErrors, SourceError, SourceWarning, sort_errors
 from textbook.i18n import check_ui_strings, load_languages
 from textbook.includes import load_include_specs
@@ -98,13 +98,14 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         with found.stage("load"):
             config = load_config(root / "book.yaml", options.base_url)
             languages = load_languages(root, config)
-            sources = discover_chapters(root, config)
+            files = chapter_files(root)
+            sources = discover_chapters(root, config, files)
             demos = load_demos(root)
             specs = load_include_specs(root / "templates" / "includes")
     except (SourceError, BuildErrors) as error:
         found.errors.extend(relative_errors(errors_of(error), root))
         return found.report()
-    found.warnings.extend(unlisted_chapters(root, config) + check_ui_strings(root, languages) + missing_fallbacks(root, demos))
+    found.warnings.extend(unlisted_chapters(root, config, files) + check_ui_strings(root, languages) + missing_fallbacks(root, demos))
     with found.stage("front matter"):
         chapters = read_all(root, sources, layout_names(root), found, cache)
     site = Site(config, languages, entries_of(sources, chapters), demos, outdated_translations(chapters))

@@ -13,7 +13,7 @@ from textbook.livereload import LiveReloadHub
 WATCHED_NAMES = ("chapters", "templates", "demos", "images", "book.yaml")
 # Changes closer together than STEP_MS are one edit (an editor's save is often several writes);
 # a burst never waits longer than MAX_WAIT_MS before it builds.
-STEP_MS = 30
+STEP_MS = 15  # also the delay before a single save is seen: the served page waits 15-30 ms for it
 MAX_WAIT_MS = 400
 
 Rebuild = Callable[[frozenset[Path]], Sequence[str]]
