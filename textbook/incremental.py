@@ -82,9 +82,11 @@ def code_digest() -> str:
     return folder_digest(Path(__file__).parent, "*.py")
 
 
-def library_versions() -> list[str]:
-    """The versions of the libraries that shape the HTML (a new Markdown may render differently)."""
-    return [f"{name} {version(name)}" for name in RENDERING_LIBRARIES]
+@functools.cache
+def library_versions() -> tuple[str, ...]:
+    """The versions of the libraries that shape the HTML (a new Markdown may render differently); looked up
+    once per process, like code_digest: the libraries that run are those imported at start."""
+    return tuple(f"{name} {version(name)}" for name in RENDERING_LIBRARIES)
 
 
 def cache_file(root: Path, out_dir: Path) -> Path:
@@ -133,7 +135,8 @@ class BuildCache:
         self._file_hashes: dict[Path, str] = {}  # chapter file -> digest of its bytes, this build
         self._hashes: dict[str, tuple[Stamp, str]] = {}  # file -> (stamp, digest) of stable files
         self._paths: dict[str, Path] = {}  # source file names of reused pages -> their Paths
-        self._site_key = ""  # this build's digest of what every page reads (see split)
+        self._site_key = ""
+        self._clean: SiteRecord | None = None  # the record, when split() found the folder exactly as it says  # this build's digest of what every page reads (see split)
         self._record: SiteRecord | None = None
         self._record_stamp: Stamp | None = None
 
@@ -167,10 +170,13 @@ class BuildCache:
     def split(self, context: Any, chapters: Sequence[Chapter]) -> tuple[list[Page], list[Chapter]]:
         """The chapter pages that can be reused as they are, and the chapters to render."""
         record = self._current_record()
+        # one look at the whole output folder; when it is as recorded, no page needs a look of its own
+        self._clean = record if record is not None and record.matches(self.out_dir) else None
         # repr() of the Site is fast and complete (frozen dataclasses, ordered dicts, no sets);
-        # the smaller parts holding sets go through canonical()
+        # the smaller parts holding sets go through canonical(). The link map is made from the Site
+        # alone (by the code digested here), so it adds nothing but time.
         site_key = digest(code_digest(), library_versions(),
-                          folder_digest(self.root / "templates"), repr(context.site), context.links,
+                          folder_digest(self.root / "templates"), repr(context.site),
                           context.optional_params, context.specs)
         self._site_key = site_key
         reused: list[Page] = []
@@ -207,7 +213,9 @@ class BuildCache:
         pages, assets = list(pages), list(assets)
         record = self._current_record()
         keys = {page.out_path: self._keys.get(page.out_path, "") for page in pages}
-        if record is not None and record.matches(out_dir):
+        is_clean = record is not None and record is self._clean and out_dir == self.out_dir
+        self._clean = None
+        if record is not None and (is_clean or record.matches(out_dir)):
             self.path.unlink(missing_ok=True)  # an interrupted update must not leave a record that trusts it
             changed = [page for page in pages if page.out_path not in self._reused]
             new_record = update_site(record, changed, pages, assets, out_dir, keys)
@@ -232,7 +240,9 @@ class BuildCache:
         return self._record
 
     def _reusable(self, record: SiteRecord | None, target: str, key: str) -> Page | None:
-        if record is None or record.keys.get(target) != key or not record.is_intact(self.out_dir, target):
+        if record is None or record.keys.get(target) != key:
+            return None
+        if not (target in record.files if record is self._clean else record.is_intact(self.out_dir, target)):
             return None
         page = self._pages.get(target)
         if page is not None:

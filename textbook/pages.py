@@ -1,6 +1,7 @@
 """The pages of the site: chapter, home and demo pages, each rendered through its layout."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from textbook.templates import PageInfo, make_include_renderer, render_page
 from textbook.translation import parse_source
 
 STYLESHEET = "/assets/style.css"
+DEMO_PREFIX = "/demos/"
 # Rules only some pages need (right to left, translation notes, untranslated languages in the switcher)
 TRANSLATIONS_STYLESHEET = "/assets/translations.css"
 
@@ -250,7 +252,22 @@ def render_demo_page(demo: Demo, env: jinja2.Environment, ctx: RenderContext, us
 
 def demo_users(chapters: Sequence[Chapter], demos: Sequence[Demo]) -> dict[str, tuple[Chapter, ...]]:
     """For each demo, the chapters whose text mentions its folder (in book order)."""
-    return {demo.name: tuple(c for c in chapters if f"/demos/{demo.name}/" in c.body) for demo in demos}
+    mentioned = [(chapter, demo_folders_in(chapter.body)) for chapter in chapters]  # one pass over each body
+    return {demo.name: tuple(c for c, names in mentioned if demo.name in names) for demo in demos}
+
+
+@functools.lru_cache(maxsize=4096)  # the dev server asks again for every unchanged chapter at each rebuild
+def demo_folders_in(text: str) -> frozenset[str]:
+    """Every NAME of a `/demos/NAME/` in the text (a demo's name holds no slash)."""
+    names = set()
+    start = text.find(DEMO_PREFIX)
+    while start >= 0:
+        end = text.find("/", start + len(DEMO_PREFIX))
+        if end < 0:
+            break
+        names.add(text[start + len(DEMO_PREFIX):end])
+        start = text.find(DEMO_PREFIX, start + 1)
+    return frozenset(names)
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ class SiteRecord:
     def is_intact(self, out_dir: Path, name: str) -> bool:
         """True when a recorded output file is still the one written."""
         try:
-            return name in self.files and stamp(out_dir / name) == self.files[name]
+            return name in self.files and stamp(os.path.join(out_dir, name)) == self.files[name]
         except OSError:
             return False
 
