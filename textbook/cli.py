@@ -90,7 +90,7 @@ def run_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(failure_summary(report, args.strict), file=err)
         return EXIT_ERRORS
     shown = display_path(out_dir)
-    print(f"Built {len(report.pages)} pages in {seconds:.1f} s -> {shown}/ (open {shown}/index.html, or python build.py serve)", file=out)
+    print(f"Built {len(report.pages)} pages in {seconds:.1f} s -> {shown}/ (serve it with: python build.py serve, then open http://127.0.0.1:8000/)", file=out)
     return EXIT_OK
 
 

@@ -13,7 +13,8 @@ def test_success_says_where_to_open_the_site(tmp_path: Path, capsys: pytest.Capt
     root = write_book(tmp_path / "book")
     assert main(["--root", str(root), "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Built 6 pages in ") and out.rstrip().endswith(f"{tmp_path}/out/ (open {tmp_path}/out/index.html, or python build.py serve)")
+    assert out.startswith("Built 6 pages in ") and out.rstrip().endswith(f"{tmp_path}/out/ (serve it with: python build.py serve, then open http://127.0.0.1:8000/)")
+    assert "index.html" not in out  # opened as a file, the root-relative links break
 
 
 def test_build_subcommand_is_the_default(tmp_path: Path) -> None:
