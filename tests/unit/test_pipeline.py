@@ -132,10 +132,6 @@ def test_pages_know_their_sources(tmp_path: Path) -> None:
 
 
 def test_the_real_book_builds_without_errors_or_warnings(tmp_path: Path) -> None:
-    if not (REPO / "chapters" / "en" / "looking_inside_neural_nets.md").is_file():
-        pytest.skip("the book's chapters are not written yet")
-    if not any((REPO / "images" / "figures").glob("*.png")):
-        pytest.skip("the figures are not generated yet (python -m training)")
     root = tmp_path / "book"
     for name in ("chapters", "templates", "images", "demos"):
         if (REPO / name).is_dir():
