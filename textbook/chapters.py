@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textbook.errors import SourceError, SourceWarning
+from textbook.errors import SourceError, SourceWarning, read_source
 from textbook.frontmatter import parse_front_matter
 from textbook.model import Chapter, Location, SourceChapter
 from textbook.suggest import did_you_mean
@@ -18,7 +18,7 @@ IGNORED_KEYS = ("includes",)
 
 def read_chapter(root: Path, source: SourceChapter, layouts: list[str]) -> tuple[Chapter, tuple[SourceWarning, ...]]:
     """Parse a chapter's front matter; raises SourceError/BuildErrors on a missing title or unknown layout."""
-    text = (root / source.path).read_text(encoding="utf-8")
+    text = read_source(root / source.path, source.path)
     front = parse_front_matter(text, source.path)
     meta, where = front.meta, front.locations
     title = meta.get("title")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from textbook.errors import BuildErrors, SourceError, UsageError
+from textbook.errors import BuildErrors, SourceError, UsageError, read_source
 from textbook.model import BookConfig, Location
 from textbook.yamlfile import (
     Fields,
@@ -28,7 +28,7 @@ def load_config(path: Path, base_url: str | None = None) -> BookConfig:
         raise UsageError(f"{path}: no {CONFIG_NAME} here (run from the book's folder or pass --root)")
     root = path.parent.resolve()
     rel = Path(path.name)
-    fields = load_mapping(path.read_text(encoding="utf-8-sig"), rel)
+    fields = load_mapping(read_source(path, rel, "utf-8-sig"), rel)
     errors = check_keys(fields, KEYS, rel, CONFIG_NAME)
     if errors:
         raise BuildErrors(errors)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textbook.errors import BuildErrors, SourceError, SourceWarning
+from textbook.errors import BuildErrors, SourceError, SourceWarning, read_source
 from textbook.i18n import find_key_line
 from textbook.model import Demo, Location
 from textbook.yamlfile import (
@@ -40,7 +40,7 @@ def load_demos(root: Path) -> tuple[Demo, ...]:
 
 def read_demo(root: Path, rel: Path) -> Demo:
     """One demo.yaml; the script and style must exist in the folder, the fallback in the book."""
-    fields = load_mapping((root / rel).read_text(encoding="utf-8-sig"), rel)
+    fields = load_mapping(read_source(root / rel, rel, "utf-8-sig"), rel)
     errors = check_keys(fields, KEYS, rel, DEMO_FILE)
     if errors:
         raise BuildErrors(errors)

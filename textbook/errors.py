@@ -52,12 +52,29 @@ class BuildErrors(Exception):
         return (type(self), (self.errors,))
 
 
+def read_source(path: Path, rel: Path | None = None, encoding: str = "utf-8") -> str:
+    """A file the user wrote, as text; a SourceError at the first bad byte when it is not valid UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise not_utf8(data, error.start, rel or path) from None
+
+
+def not_utf8(data: bytes, start: int, rel: Path) -> SourceError:
+    """The error for a file whose byte at offset `start` does not decode as UTF-8."""
+    line = data.count(b"\n", 0, start) + 1
+    column = len(data[data.rfind(b"\n", 0, start) + 1:start].decode("utf-8", errors="replace")) + 1
+    return SourceError(Location(rel, line, column), f"file is not valid UTF-8 (byte 0x{data[start]:02x})",
+                       "save the file with the UTF-8 encoding")
+
+
 def source_line(location: Location, root: Path | None = None) -> str | None:
     """The text of the line a location points at, or None when it cannot be read."""
     path = location.path if root is None or location.path.is_absolute() else root / location.path
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
+        lines = path.read_bytes().decode("utf-8-sig", errors="replace").splitlines()
+    except OSError:
         return None
     if 1 <= location.line <= len(lines):
         return lines[location.line - 1].expandtabs(4)

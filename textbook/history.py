@@ -7,6 +7,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from textbook.errors import read_source
 from textbook.frontmatter import normalize_newlines, parse_front_matter
 from textbook.status import chapter_file
 from textbook.translation import file_hash, parse_source
@@ -40,7 +41,7 @@ def original_change(root: Path, spec: str) -> OriginalChange:
     folder, slug, path = chapter_file(root, spec)
     if not path.is_file():
         raise HistoryUnavailable(f"there is no {path.relative_to(root).as_posix()}")
-    value = parse_front_matter(path.read_text(encoding="utf-8"), path.relative_to(root)).meta.get("source")
+    value = parse_front_matter(read_source(path, path.relative_to(root)), path.relative_to(root)).meta.get("source")
     version = parse_source(value if isinstance(value, str) else None)
     if version is None:
         raise HistoryUnavailable(f"chapters/{folder}/{slug}.md records no source: version "
@@ -48,7 +49,7 @@ def original_change(root: Path, spec: str) -> OriginalChange:
     original = root / "chapters" / version.folder / f"{slug}.md"
     if not original.is_file():
         raise HistoryUnavailable(f"the original chapters/{version.folder}/{slug}.md does not exist")
-    now_text = original.read_text(encoding="utf-8")
+    now_text = read_source(original, original.relative_to(root))
     current = f"{version.folder}@{file_hash(now_text)}"
     if current == str(version):
         return OriginalChange(original, str(version), current, None, "")

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from textbook.errors import BuildErrors, SourceError, SourceWarning
+from textbook.errors import BuildErrors, SourceError, SourceWarning, read_source
 from textbook.model import BookConfig, Language, Location
 from textbook.yamlfile import (
     check_keys,
@@ -66,7 +66,7 @@ def read_language(root: Path, folder: Path) -> tuple[Language, set[str]]:
     rel = Path("chapters", folder.name, LANGUAGE_FILE)
     if not (root / rel).is_file():
         raise SourceError(Location(Path("chapters", folder.name), 1), f"language folder has no {LANGUAGE_FILE} (copy one from another language)")
-    fields = load_mapping((root / rel).read_text(encoding="utf-8-sig"), rel)
+    fields = load_mapping(read_source(root / rel, rel, "utf-8-sig"), rel)
     errors = check_keys(fields, KEYS, rel, LANGUAGE_FILE)
     if errors:
         raise BuildErrors(errors)
@@ -127,7 +127,7 @@ def check_ui_strings(root: Path, languages: tuple[Language, ...]) -> list[Source
 def find_key_line(path: Path, key: str) -> int:
     """The first line where `key:` appears (for messages about already-parsed YAML)."""
     pattern = re.compile(rf"^\s*['\"]?{re.escape(key)}['\"]?\s*:")
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+    for number, line in enumerate(read_source(path, None, "utf-8-sig").splitlines(), 1):
         if pattern.match(line):
             return number
     return 1

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from textbook.errors import BuildErrors, SourceError
+from textbook.errors import BuildErrors, SourceError, read_source
 from textbook.model import Location
 from textbook.positions import Positions
 from textbook.suggest import did_you_mean
@@ -63,7 +63,7 @@ def load_include_specs(directory: Path) -> dict[str, IncludeSpec]:
     errors: list[SourceError] = []
     for path in sorted(p for p in directory.iterdir() if p.is_file() and not p.name.startswith(".")):
         try:
-            specs[path.name] = parse_contract(path.read_text(encoding="utf-8-sig"), path)
+            specs[path.name] = parse_contract(read_source(path, None, "utf-8-sig"), path)
         except SourceError as error:
             errors.append(error)
     if errors:

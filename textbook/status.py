@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textbook.config import load_config
 from textbook.discover import discover_chapters
-from textbook.errors import UsageError
+from textbook.errors import UsageError, read_source
 from textbook.frontmatter import parse_front_matter
 from textbook.i18n import load_languages
 from textbook.model import Language
@@ -67,10 +67,11 @@ def translation_status(root: Path) -> tuple[LanguageStatus, ...]:
     default = config.default_language
     found: dict[tuple[str, str], tuple[str | None, str, int]] = {}  # (slug, folder) -> (source, hash, words)
     for source in discover_chapters(root, config):
-        front = parse_front_matter((root / source.path).read_text(encoding="utf-8"), source.path)
+        text = read_source(root / source.path, source.path)
+        front = parse_front_matter(text, source.path)
         value = front.meta.get("source")
         found[(source.slug, source.language)] = (value if isinstance(value, str) else None,
-                                                 file_hash((root / source.path).read_text(encoding="utf-8")),
+                                                 file_hash(text),
                                                  count_words(front.body))
     statuses = []
     for language in languages:
@@ -147,8 +148,8 @@ def mark_translation(root: Path, spec: str) -> tuple[Path, str | None, str]:
     for needed in (path, original):
         if not needed.is_file():
             raise UsageError(f"there is no {needed.relative_to(root).as_posix()}")
-    text = path.read_bytes().decode("utf-8")
-    value = f"{default}@{file_hash(original.read_bytes().decode('utf-8'))}"
+    text = read_source(path, path.relative_to(root))
+    value = f"{default}@{file_hash(read_source(original, original.relative_to(root)))}"
     previous = parse_front_matter(text, path.relative_to(root)).meta.get("source")
     try:
         path.write_bytes(with_source_line(text, value).encode("utf-8"))

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 import jinja2
 
 from textbook.demos import demo_name
-from textbook.errors import SourceError
+from textbook.errors import SourceError, read_source
 from textbook.model import Demo, Location
 from textbook.suggest import did_you_mean
 
@@ -47,10 +47,22 @@ def fail(message: str, hint: str | None = None) -> NoReturn:
     raise IncludeFailure(message, hint)
 
 
+class _Loader(jinja2.FileSystemLoader):
+    """FileSystemLoader whose templates that are not UTF-8 raise a SourceError naming the file."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError:
+            folder = Path(str(self.searchpath[0]))
+            read_source(folder / template, Path(TEMPLATES, template))
+            raise
+
+
 def make_environment(root: Path) -> jinja2.Environment:
     """Jinja2 over templates/: undefined variables are errors; .html and .md templates autoescape."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(root / TEMPLATES),
+        loader=_Loader(root / TEMPLATES),
         undefined=jinja2.StrictUndefined,
         # Include templates named .md (the Jekyll names) produce HTML too, so they escape as well.
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "md"), default_for_string=False),
@@ -90,7 +102,7 @@ def compile_templates(env: jinja2.Environment) -> None:
     for name in env.list_templates(filter_func=lambda n: n.startswith((f"{LAYOUTS}/", f"{INCLUDES}/"))):
         try:
             env.get_template(name)
-        except (jinja2.TemplateError, ValueError, OSError):
+        except (jinja2.TemplateError, ValueError, OSError, SourceError):
             continue
 
 
