@@ -23,7 +23,9 @@ def read_chapter(root: Path, source: SourceChapter, layouts: list[str]) -> tuple
     meta, where = front.meta, front.locations
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        raise SourceError(Location(source.path, 1), 'missing "title" in the front matter', 'add a line such as title: "My chapter"')
+        problem = '"title" is empty' if isinstance(title, str) else 'missing "title" in the front matter'
+        raise SourceError(where.get("title", Location(source.path, 1)), problem,
+                          'add a line such as title: "My chapter"')
     layout = str(meta.get("layout", DEFAULT_LAYOUT))
     if layout not in layouts:
         hint = did_you_mean(layout, layouts) or f"chapter layouts: {', '.join(layouts)}"

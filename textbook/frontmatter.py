@@ -49,6 +49,7 @@ def parse_front_matter(text: str, path: Path) -> FrontMatter:
     text = normalize_newlines(text)
     opening = _OPENING.match(text)
     if opening is None:
+        check_late_opening(text, path)
         return FrontMatter(MappingProxyType({}), text, 1)
     closing = _CLOSING.search(text, opening.end() - 1)
     if closing is None:
@@ -65,6 +66,15 @@ def parse_front_matter(text: str, path: Path) -> FrontMatter:
         raise BuildErrors(errors)
     locations = MappingProxyType({e.key: e.value_location for e in entries if e.key in meta})
     return FrontMatter(MappingProxyType(meta), text[closing.end() + 1:], body_line, tuple(warnings), locations)
+
+
+def check_late_opening(text: str, path: Path) -> None:
+    """Raise when blank lines come before the opening `---` (Jekyll, too, needs it on line 1)."""
+    stripped = text.lstrip(" \t\n")
+    if stripped != text and _OPENING.match(stripped):
+        line = text.count("\n", 0, len(text) - len(stripped)) + 1
+        raise BuildErrors([SourceError(Location(path, line, 1), "front matter must start on the first line",
+                                       'remove the blank lines before "---"')])
 
 
 def validate_entries(entries: list[Entry]) -> tuple[dict[str, object], list[SourceWarning], list[SourceError]]:

@@ -10,6 +10,7 @@ import yaml
 
 from textbook.errors import SourceError
 from textbook.model import Location
+from textbook.yamltext import yaml_error
 
 STR_TAG = "tag:yaml.org,2002:str"
 INT_TAG = "tag:yaml.org,2002:int"
@@ -29,9 +30,7 @@ def load_mapping(text: str, path: Path) -> Fields:
     try:
         node = compose(text)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise SourceError(Location(path, line, column), f"invalid YAML: {error.problem}") from None
+        raise yaml_error(error, text, path) from None
     if node is None:
         return {}
     return mapping_fields(node, path, "the file")

@@ -39,6 +39,17 @@ def to_python(node: yaml.Node) -> object:
     return {str(to_python(k)): to_python(v) for k, v in node.value}
 
 
+def yaml_error(error: yaml.MarkedYAMLError, text: str, path: Path, first_line: int = 1) -> SourceError:
+    """A YAML parse error at its cause: where an unclosed quote or bracket opens when the
+    parser only noticed it at the end of the text, else where the parser stopped."""
+    problem, mark = error.problem or error.context or "", error.problem_mark
+    at_end = mark is None or not text[mark.index:].strip()
+    if error.context_mark is not None and error.context and at_end:
+        problem, mark = f"{problem} {error.context}", error.context_mark
+    line, column = (first_line + mark.line, mark.column + 1) if mark else (first_line, 1)
+    return SourceError(Location(path, line, column), f"invalid YAML: {problem}")
+
+
 def load_entries(text: str, path: Path, first_line: int) -> list[Entry]:
     """The top-level mapping of a YAML text as entries; SourceError on bad YAML or duplicate keys."""
     try:
@@ -48,9 +59,7 @@ def load_entries(text: str, path: Path, first_line: int) -> list[Entry]:
     try:  # errors always come from the pure-Python parser, so messages do not depend on libyaml
         root = root if root is not None else yaml.compose(text, Loader=yaml.BaseLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (first_line + mark.line, mark.column + 1) if mark else (first_line, 1)
-        raise SourceError(Location(path, line, column), f"invalid YAML: {error.problem or error.context}") from None
+        raise yaml_error(error, text, path, first_line) from None
     if root is None:
         return []
     if not isinstance(root, yaml.MappingNode):

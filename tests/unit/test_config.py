@@ -48,7 +48,7 @@ def test_titles_stay_as_written(tmp_path: Path, title: str) -> None:
     ("title: {en: B}\nchapters: [a]\n", 'book.yaml:1:1: missing required key "default_language" in book.yaml'),
     ("title: {en: B}\ndefault_language: en\nchapters: [a]\nbase_url: http://x.org/y\n",
      'book.yaml:4:11: base URL "http://x.org/y" must be a path such as /ml4a (or empty)'),
-    ("title: {en: B\n", "book.yaml:2:1: invalid YAML: expected ',' or '}', but got '<stream end>'"),
+    ("title: {en: B\n", "book.yaml:1:8: invalid YAML: expected ',' or '}', but got '<stream end>' while parsing a flow mapping"),
     ("title: {en: B}\ntitle: {en: C}\n", 'book.yaml:2:1: duplicate key "title"'),
 ])
 def test_mistakes_name_the_key_and_line(tmp_path: Path, text: str, expected: str) -> None:

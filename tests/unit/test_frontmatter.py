@@ -69,7 +69,11 @@ def test_unknown_keys_are_warnings(text: str, warnings: list[str]) -> None:
 
 @pytest.mark.parametrize(("text", "errors"), [
     ("---\ntitle: [unclosed\n---\nBody\n",
-     ["chapters/en/intro.md:3:1: invalid YAML: expected ',' or ']', but got '<stream end>'"]),
+     ["chapters/en/intro.md:2:8: invalid YAML: expected ',' or ']', but got '<stream end>' while parsing a flow sequence"]),
+    ("---\ntitle: \"abc\nlayout: chapter\nsource: x\n---\nBody\n",
+     ["chapters/en/intro.md:2:8: invalid YAML: found unexpected end of stream while scanning a quoted scalar"]),
+    ("\n\n---\ntitle: x\n---\nBody\n",
+     ['chapters/en/intro.md:3:1: front matter must start on the first line (remove the blank lines before "---")']),
     ("---\ntitle: x\n  bad: indent\n---\n",
      ["chapters/en/intro.md:3:6: invalid YAML: mapping values are not allowed here"]),
     ("---\ntitle: x\ntitle: y\n---\n", ['chapters/en/intro.md:3:1: duplicate key "title"']),

@@ -141,7 +141,7 @@ def test_every_template_of_the_folder_is_loaded(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("template", "message"), [
     ("<img src='{{ path }}'>", 'x.html:1:1: include template has no parameter contract (expected a first line "{#- params", then YAML with required/optional lists, then "-#}")'),
-    ("{#- params\nrequired: [path\n-#}", "x.html:3:1: invalid YAML: expected ',' or ']', but got '<stream end>'"),
+    ("{#- params\nrequired: [path\n-#}", "x.html:2:11: invalid YAML: expected ',' or ']', but got '<stream end>' while parsing a flow sequence"),
     ("{#- params\nrequired: [path]\nmandatory: [x]\n-#}", 'x.html:3:1: unknown contract key "mandatory" (expected "required" and "optional")'),
     ("{#- params\nrequired: path\n-#}", 'x.html:2:11: "required" must be a list of parameter names, like [path, caption]'),
     ("{#- params\nrequired: [path]\noptional: [path]\n-#}", 'x.html:2:1: parameter "path" is both required and optional'),

@@ -36,3 +36,9 @@ def test_template_not_utf8(tmp_path: Path) -> None:
     (tmp_path / "templates" / "layouts" / "chapter.html").write_bytes(b"<p>\n\xff</p>\n")
     with pytest.raises(SourceError, match=r"^templates/layouts/chapter.html:2:1: file is not valid UTF-8 \(byte 0xff\)"):
         make_environment(tmp_path).get_template("layouts/chapter.html")
+
+
+def test_unclosed_quote_in_book_yaml_points_at_the_quote(tmp_path: Path) -> None:
+    (tmp_path / "book.yaml").write_text('title:\n  en: "A book\ndefault_language: en\nchapters: [a]\n')
+    with pytest.raises(SourceError, match=r"^book.yaml:2:7: invalid YAML: found unexpected end of stream while scanning"):
+        load_config(tmp_path / "book.yaml")
