@@ -129,6 +129,10 @@ def details(status: LanguageStatus) -> list[str]:
     return lines
 
 
+class MissingChapter(Exception):
+    """A chapter named on the command line does not exist: an error in the book (exit 1), not in the call."""
+
+
 def chapter_file(root: Path, spec: str) -> tuple[str, str, Path]:
     """`ja/slug` (or `chapters/ja/slug.md`) -> (folder, slug, path of the file); UsageError when malformed."""
     parts = spec.removeprefix("chapters/").removesuffix(".md").strip("/").split("/")
@@ -147,7 +151,7 @@ def mark_translation(root: Path, spec: str) -> tuple[Path, str | None, str]:
         raise UsageError(f"chapters/{folder}/{slug}.md is in the default language: it is the original, not a translation")
     for needed in (path, original):
         if not needed.is_file():
-            raise UsageError(f"there is no {needed.relative_to(root).as_posix()}")
+            raise MissingChapter(f"there is no {needed.relative_to(root).as_posix()}")
     text = read_source(path, path.relative_to(root))
     value = f"{default}@{file_hash(read_source(original, original.relative_to(root)))}"
     previous = parse_front_matter(text, path.relative_to(root)).meta.get("source")

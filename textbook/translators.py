@@ -9,7 +9,7 @@ from textbook.config import load_config
 from textbook.errors import BuildErrors, SourceError
 from textbook.history import HistoryUnavailable, original_change
 from textbook.newlang import LanguageExists, create_language, next_steps
-from textbook.status import format_table, mark_translation, translation_status
+from textbook.status import MissingChapter, format_table, mark_translation, translation_status
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -55,6 +55,9 @@ def run_status(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         statuses = translation_status(root)
     except (SourceError, BuildErrors) as error:
         return print_book_errors(error, root, err)
+    except MissingChapter as error:
+        print(f"error: {error}", file=err)
+        return EXIT_ERRORS
     print("\n".join(format_table(statuses)), file=out)
     outdated = [s for status in statuses for s in status.slugs("outdated")]
     if args.fail_on_outdated and outdated:

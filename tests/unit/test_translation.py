@@ -113,11 +113,15 @@ def test_mark_writes_only_the_source_line(book: Path, capsys: pytest.CaptureFixt
 
 @pytest.mark.parametrize("spec, message", [
     ("en/start", "error: chapters/en/start.md is in the default language: it is the original, not a translation\n"),
-    ("it/maths", "error: there is no chapters/it/maths.md\n"),
     ("start", 'error: expected LANGUAGE/CHAPTER such as ja/looking_inside_neural_nets, not "start"\n'),
 ])
 def test_mark_usage_errors(book: Path, capsys: pytest.CaptureFixture[str], spec: str, message: str) -> None:
     assert run(capsys, "status", "--root", str(book), "--mark", spec)[::2] == (2, message)
+
+
+@pytest.mark.parametrize("option", ["--mark", "--diff"])
+def test_a_missing_chapter_is_an_error_in_the_book(book: Path, capsys: pytest.CaptureFixture[str], option: str) -> None:
+    assert run(capsys, "status", "--root", str(book), option, "it/maths")[::2] == (1, "error: there is no chapters/it/maths.md\n")
 
 
 def git(root: Path, *args: str) -> None:
