@@ -70,31 +70,52 @@ def is_present(source: Source, data_dir: Path, remote: RemoteFile) -> bool:
     return mnist_path(folder, remote.name).exists()
 
 
-def ensure_source(source: Source, data_dir: Path, base_urls: tuple[str, ...] | None = None,
-                  is_quiet: bool = False) -> list[Path]:
-    """Download every missing file of `source`; files already present are used as they are."""
-    missing = [remote for remote in source.files if not is_present(source, data_dir, remote)]
+def ensure_sources(sources: tuple[Source, ...], data_dir: Path, base_urls: tuple[str, ...] | None = None,
+                   is_quiet: bool = False) -> list[Path]:
+    """Try every missing file of every source; if any cannot be fetched, fail once listing them all."""
     downloaded: list[Path] = []
-    for remote in missing:
-        dest = data_dir / source.folder / remote.name
-        try:
-            download_file(remote, base_urls or source.base_urls, dest, is_quiet)
-        except DatasetError as error:
-            raise DatasetError(f"{error}\n{_where_to_put(source, data_dir, missing)}") from None
-        downloaded.append(dest)
+    failed: list[tuple[Source, RemoteFile]] = []
+    reasons: list[str] = []
+    unreachable: set[str] = set()  # base URLs that refused or timed out: not asked again
+    for source in sources:
+        for remote in source.files:
+            if is_present(source, data_dir, remote):
+                continue
+            dest = data_dir / source.folder / remote.name
+            try:
+                download_file(remote, base_urls or source.base_urls, dest, is_quiet, unreachable)
+            except DatasetError as error:
+                failed.append((source, remote))
+                reasons.append(str(error))
+                continue
+            downloaded.append(dest)
+    if failed:
+        raise DatasetError("\n".join([*reasons, _where_to_put(data_dir, failed)]))
     return downloaded
 
 
+def ensure_source(source: Source, data_dir: Path, base_urls: tuple[str, ...] | None = None,
+                  is_quiet: bool = False) -> list[Path]:
+    """Download every missing file of `source`; files already present are used as they are."""
+    return ensure_sources((source,), data_dir, base_urls, is_quiet)
+
+
 def download_file(remote: RemoteFile, base_urls: tuple[str, ...], dest: Path,
-                  is_quiet: bool = False) -> None:
+                  is_quiet: bool = False, unreachable: set[str] | None = None) -> None:
     """Fetch `remote` from the first base URL that works; keep it only if its MD5 matches."""
+    unreachable = set() if unreachable is None else unreachable
     failures = []
     for base_url in base_urls:
         url = base_url.rstrip("/") + "/" + remote.name
+        if base_url in unreachable:
+            failures.append(f"  {url}: skipped, the server was unreachable")
+            continue
         try:
             _fetch_verified(url, remote.md5, dest, is_quiet)
             return
         except (OSError, ValueError, http.client.HTTPException) as error:  # URLError is an OSError
+            if isinstance(error, urllib.error.URLError) and not isinstance(error, urllib.error.HTTPError):
+                unreachable.add(base_url)  # no connection at all, unlike an HTTP error status
             failures.append(f"  {url}: {getattr(error, 'reason', None) or error}")
     raise DatasetError(f"could not download {remote.name}:\n" + "\n".join(failures))
 
@@ -131,10 +152,11 @@ def _copy(response: BinaryIO, out: BinaryIO, total: int | None, label: str,
     return digest.hexdigest(), size
 
 
-def _where_to_put(source: Source, data_dir: Path, missing: list[RemoteFile]) -> str:
-    """The manual fix: which files to download and where to put them."""
-    lines = [f"Without network access, put these {source.dataset} files in place by hand:"]
-    for remote in missing:
+def _where_to_put(data_dir: Path, missing: list[tuple[Source, RemoteFile]]) -> str:
+    """The manual fix: every file still missing, where to put it, its official URL and MD5."""
+    names = " and ".join(dict.fromkeys(source.dataset for source, _ in missing))
+    lines = [f"Without network access, put these {names} files in place by hand:"]
+    for source, remote in missing:
         lines.append(f"  {data_dir / source.folder / remote.name}  "
                      f"(from {source.base_urls[0]}{remote.name}, MD5 {remote.md5})")
     return "\n".join(lines)

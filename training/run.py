@@ -10,7 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from training.download import SOURCES, ensure_source
+from training.download import SOURCES, ensure_sources
 from training.exports import dump_json
 from training.header import HEADER_CREDIT
 from training.imaging import write_atomic
@@ -59,6 +59,9 @@ def run_parts(root: Path, workspace: Workspace, only: tuple[str, ...] = (),
     """Make the selected parts (all by default) in order, then record them in the manifest."""
     selected = [PARTS[name] for name in (only or tuple(PARTS))]
     needed = sorted({MODEL_SPECS[m].dataset for part in selected for m in part.models})
+    # Every missing file of every needed dataset, fetched (or reported) before any training.
+    ensure_sources(tuple(SOURCES[name] for name in needed), workspace.data_dir,
+                   workspace.base_urls, workspace.is_quiet)
     sums = {name: _dataset_sums(workspace, name) for name in needed}
     old = read_manifest(root)
     code = code_digest()
@@ -87,7 +90,6 @@ def run_parts(root: Path, workspace: Workspace, only: tuple[str, ...] = (),
 
 def _dataset_sums(workspace: Workspace, name: str) -> dict[str, str]:
     """SHA-256 of each file the dataset is read from, keyed by its path in the data dir."""
-    ensure_source(SOURCES[name], workspace.data_dir, workspace.base_urls, workspace.is_quiet)
     return {path.relative_to(workspace.data_dir).as_posix(): file_digest(path)
             for path in dataset_files(workspace.data_dir, name)}
 

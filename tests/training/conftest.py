@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import pickle
+import socket
 import tarfile
 from pathlib import Path
 
@@ -85,3 +86,11 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "mnist").is_dir() or not (SHARED_DATA / "cifar-10").is_dir():
         pytest.skip(f"real datasets not found at {SHARED_DATA} (they are present in CI)")
     return SHARED_DATA
+
+
+@pytest.fixture
+def offline_url() -> str:
+    """A base URL on a local port nobody listens on: every download from it fails, as with no network."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import http.server
-import socket
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -22,6 +21,7 @@ from training.download import (
     RemoteFile,
     Source,
     ensure_source,
+    ensure_sources,
 )
 
 
@@ -111,10 +111,8 @@ def test_truncated_download_is_rejected_and_removed(server: tuple[str, Path], tm
     assert list((data_dir / "cifar-10").iterdir()) == []
 
 
-def test_without_network_the_error_lists_what_to_put_where(tmp_path: Path) -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        closed_url = f"http://127.0.0.1:{probe.getsockname()[1]}/"
+def test_without_network_the_error_lists_what_to_put_where(tmp_path: Path, offline_url: str) -> None:
+    closed_url = offline_url
     data_dir = tmp_path / "data"
     (data_dir / "mnist").mkdir(parents=True)
     write_mnist(tmp_path / "other", n_train=10, n_test=5)
@@ -127,3 +125,24 @@ def test_without_network_the_error_lists_what_to_put_where(tmp_path: Path) -> No
         assert str(data_dir / "mnist" / name) in message
     assert "t10k-labels" not in message.split("by hand:")[1]  # present, so not asked for
     assert "https://ossci-datasets.s3.amazonaws.com/mnist/train-images-idx3-ubyte.gz" in message
+
+
+def test_every_file_is_tried_and_only_the_failures_are_listed(server: tuple[str, Path], tmp_path: Path) -> None:
+    base_url, site = server
+    write_mnist(site, n_train=10, n_test=5)  # MNIST is served, the CIFAR-10 archive is not (404)
+    sources = (dataclasses.replace(CIFAR10_SOURCE, files=(RemoteFile("cifar-10-python.tar.gz", "0" * 32),)),
+               with_checksums(MNIST_SOURCE, site))
+    data_dir = tmp_path / "data"
+    with pytest.raises(DatasetError) as error:
+        ensure_sources(sources, data_dir, (base_url,), is_quiet=True)
+    assert sorted(p.name for p in (data_dir / "mnist").iterdir()) == sorted(f.name for f in MNIST_SOURCE.files)
+    listed = str(error.value).split("put these cifar10 files in place by hand:")[1]
+    assert str(data_dir / "cifar-10" / "cifar-10-python.tar.gz") in listed and "mnist" not in listed
+
+
+def test_an_unreachable_server_is_not_asked_again(tmp_path: Path, offline_url: str) -> None:
+    with pytest.raises(DatasetError) as error:
+        ensure_sources((MNIST_SOURCE,), tmp_path / "data", (offline_url,), is_quiet=True)
+    message = str(error.value)
+    assert message.count("skipped, the server was unreachable") == 3  # all but the first file
+    assert message.count("could not download") == 4

@@ -9,6 +9,8 @@ import pytest
 
 from tests.training.conftest import cifar_members, write_cifar_tar, write_mnist
 from training.cli import build_parser, main
+from training.datasets import CIFAR_ARCHIVE
+from training.download import CIFAR10_SOURCE, MNIST_SOURCE
 from training.parts import PARTS
 
 EXPECTED = {
@@ -111,13 +113,39 @@ def test_changed_dataset_reruns_its_parts(data_dir: Path, tmp_path: Path,
     assert "mnist_2layer  written" in capsys.readouterr().out
 
 
-def test_missing_data_without_network_exits_1_with_the_list(tmp_path: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["--data-dir", str(tmp_path), "--root", str(tmp_path / "out"), "--quiet",
-            "--only", "mnist_1layer", "--mirror", "http://127.0.0.1:9/"]
+def offline_run(tmp_path: Path, offline_url: str, *only: str) -> None:
+    """Run with an empty data dir and an unreachable mirror: exit 1, nothing written."""
+    args = ["--data-dir", str(tmp_path / "data"), "--root", str(tmp_path / "out"), "--quiet",
+            "--mirror", offline_url, *(arg for name in only for arg in ("--only", name))]
     assert main(args) == 1
+    assert not (tmp_path / "out").exists()  # nothing trained or written
+
+
+def listed_files(error: str) -> list[str]:
+    """The file names in the "put these files in place" list of an error message."""
+    assert error.count("in place by hand:") == 1 and "Traceback" not in error
+    return [Path(line.split()[0]).name for line in error.split("in place by hand:")[1].splitlines() if line]
+
+
+def test_without_network_one_error_lists_every_missing_file(
+        tmp_path: Path, offline_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    offline_run(tmp_path, offline_url)
     error = capsys.readouterr().err
-    assert "put these mnist files in place by hand" in error and str(tmp_path / "mnist") in error
+    assert sorted(listed_files(error)) == sorted([*(f.name for f in MNIST_SOURCE.files), CIFAR_ARCHIVE])
+    lines = {line.split()[0]: line for line in error.split("by hand:")[1].splitlines() if line}
+    for source in (MNIST_SOURCE, CIFAR10_SOURCE):
+        for remote in source.files:
+            line = lines[str(tmp_path / "data" / source.folder / remote.name)]
+            assert f"{source.base_urls[0]}{remote.name}" in line and remote.md5 in line
+
+
+def test_without_network_only_the_needed_dataset_is_listed(
+        tmp_path: Path, offline_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    offline_run(tmp_path, offline_url, "mnist_1layer")
+    error = capsys.readouterr().err
+    assert sorted(listed_files(error)) == sorted(f.name for f in MNIST_SOURCE.files)
+    assert "cifar" not in error
+    assert "put these mnist files in place by hand" in error
 
 
 def test_help_documents_cache_folder_and_downloads() -> None:
