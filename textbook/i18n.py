@@ -27,6 +27,9 @@ UI_KEYS = (
     "next_chapter", "not_translated", "outdated_notice", "previous_chapter", "read_original",
     "skip_to_content", "todo", "translated_by", "untranslated_notice",
 )
+# The UI strings the layouts fill in with `replace("{language}", ...)`; the others take no placeholder.
+UI_PLACEHOLDERS: Mapping[str, tuple[str, ...]] = {"outdated_notice": ("language",), "untranslated_notice": ("language",)}
+_PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
 BCP47 = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 
 
@@ -57,7 +60,7 @@ def load_languages(root: Path, config: BookConfig) -> tuple[Language, ...]:
     default, _ = raw[config.default_language]
     check_default_ui(default)
     merged = [with_fallbacks(language, own, default) for language, own in raw.values()]
-    check_unique_codes(merged)
+    check_unique_codes(root, merged)
     return tuple(sorted(merged, key=lambda lang: (lang.folder != config.default_language, lang.folder)))
 
 
@@ -78,8 +81,22 @@ def read_language(root: Path, folder: Path) -> tuple[Language, set[str]]:
     if direction not in ("ltr", "rtl"):
         raise SourceError(node_location(fields["direction"][1], rel), f'direction must be "ltr" or "rtl", not "{direction}"')
     ui = text_map(fields["ui"][1], rel, "ui") if "ui" in fields else {}
+    if "ui" in fields:
+        check_placeholders(fields["ui"][1], ui, rel)
     demo = read_demo_strings(fields["demo"][1], rel) if "demo" in fields else {}
     return Language(folder.name, code, name, direction, ui, demo, rel), set(ui)
+
+
+def check_placeholders(node: Any, ui: Mapping[str, str], rel: Path) -> None:
+    """Raise at the first UI string with a `{name}` the layouts do not fill in (it would show as typed)."""
+    nodes = mapping_fields(node, rel, '"ui"')
+    for key, text in ui.items():
+        allowed = UI_PLACEHOLDERS.get(key, ())
+        for name in _PLACEHOLDER.findall(text):
+            if name not in allowed and key in UI_KEYS:
+                expected = ", ".join(f"{{{a}}}" for a in allowed) or "no placeholder"
+                raise SourceError(node_location(nodes[key][1], rel), f'unknown placeholder "{{{name}}}" in ui.{key}',
+                                  f"it takes {expected}")
 
 
 def read_demo_strings(node: Any, rel: Path) -> dict[str, Any]:
@@ -104,13 +121,25 @@ def with_fallbacks(language: Language, own: set[str], default: Language) -> Lang
                     dict(sorted(ui.items())), dict(sorted(demo.items())), language.path, missing)
 
 
-def check_unique_codes(languages: list[Language]) -> None:
-    """Two folders may not claim the same language code."""
-    seen: dict[str, Language] = {}
+def check_unique_codes(root: Path, languages: list[Language]) -> None:
+    """Two folders may not claim the same language code, nor differ only in case (BCP 47 ignores case)."""
+    folders: dict[str, Language] = {}
+    codes: dict[str, Language] = {}
+    errors: list[SourceError] = []
     for language in sorted(languages, key=lambda lang: lang.folder):
-        if language.code in seen:
-            raise SourceError(Location(language.path, 1), f'language code "{language.code}" is also used by chapters/{seen[language.code].folder}/')
-        seen[language.code] = language
+        other = folders.get(language.folder.lower())
+        if other is not None:
+            errors.append(SourceError(Location(language.path, 1), f"language folder chapters/{language.folder}/ differs from "
+                                      f"{other.path.as_posix()} only in case", "merge them into one folder"))
+        elif language.code.lower() in codes:
+            other = codes[language.code.lower()]
+            where = Location(language.path, find_key_line(root / language.path, "code"))
+            errors.append(SourceError(where, f'language code "{language.code}" is also used by {other.path.as_posix()} ("{other.code}")',
+                                      "language codes ignore case; give each folder its own language"))
+        folders.setdefault(language.folder.lower(), language)
+        codes.setdefault(language.code.lower(), language)
+    if errors:
+        raise BuildErrors(errors)
 
 
 def check_ui_strings(root: Path, languages: tuple[Language, ...]) -> list[SourceWarning]:

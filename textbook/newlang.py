@@ -70,7 +70,12 @@ def create_language(root: Path, code: str) -> tuple[Path, Language]:
     if path.exists():
         raise LanguageExists(f"chapters/{code}/{LANGUAGE_FILE} already exists; it was left as it is")
     config = load_config(root / "book.yaml", None)
-    default = load_languages(root, config)[0]
+    languages = load_languages(root, config)
+    for language in languages:
+        if code.lower() in (language.folder.lower(), language.code.lower()):
+            raise LanguageExists(f'chapters/{language.folder}/{LANGUAGE_FILE} already holds "{language.code}" '
+                                 f"(language codes ignore case); nothing was written")
+    default = languages[0]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(language_template(code, default), encoding="utf-8")
     return path, default

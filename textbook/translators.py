@@ -9,7 +9,12 @@ from textbook.config import load_config
 from textbook.errors import BuildErrors, SourceError
 from textbook.history import HistoryUnavailable, original_change
 from textbook.newlang import LanguageExists, create_language, next_steps
-from textbook.status import MissingChapter, format_table, mark_translation, translation_status
+from textbook.status import (
+    MissingChapter,
+    format_table,
+    mark_translation,
+    translation_status,
+)
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 

@@ -61,7 +61,19 @@ def test_ui_strings_stay_as_written(tmp_path: Path) -> None:
     ({"chapters/ja/_language.yaml": "name: x\ncode: ja_JP\n"}, 'chapters/ja/_language.yaml:2:7: "ja_JP" is not a BCP 47 language code (such as ja or zh-Hans)'),
     ({"chapters/ja/_language.yaml": "nam: x\n"}, 'chapters/ja/_language.yaml:1:1: unknown key "nam" in _language.yaml (did you mean "name"?)'),
     ({"chapters/ja/_language.yaml": "ui: {}\n"}, 'chapters/ja/_language.yaml:1:1: missing required key "name" in _language.yaml'),
-    ({"chapters/ja/_language.yaml": "name: x\ncode: en\n"}, 'chapters/ja/_language.yaml:1:1: language code "en" is also used by chapters/en/'),
+    ({"chapters/ja/_language.yaml": "name: x\ncode: en\n"},
+     'chapters/ja/_language.yaml:2:1: language code "en" is also used by chapters/en/_language.yaml ("en") '
+     "(language codes ignore case; give each folder its own language)"),
+    ({"chapters/ja/_language.yaml": "name: x\ncode: EN\n"},
+     'chapters/ja/_language.yaml:2:1: language code "EN" is also used by chapters/en/_language.yaml ("en") '
+     "(language codes ignore case; give each folder its own language)"),
+    ({"chapters/EN/_language.yaml": "name: x\n"},
+     "chapters/en/_language.yaml:1:1: language folder chapters/en/ differs from chapters/EN/_language.yaml only in case "
+     "(merge them into one folder)"),
+    ({"chapters/ja/_language.yaml": "name: x\nui:\n  untranslated_notice: 'Not yet in {lang}.'\n"},
+     'chapters/ja/_language.yaml:3:24: unknown placeholder "{lang}" in ui.untranslated_notice (it takes {language})'),
+    ({"chapters/ja/_language.yaml": "name: x\nui:\n  home: '{language} home'\n"},
+     'chapters/ja/_language.yaml:3:9: unknown placeholder "{language}" in ui.home (it takes no placeholder)'),
     ({"chapters/ko/x.md": "---\ntitle: x\n---\n"}, "chapters/ko:1:1: language folder has no _language.yaml (copy one from another language)"),
     ({"chapters/en/_language.yaml": "name: English\nui:\n  home: Home\n"}, "chapters/en/_language.yaml:1:1: the default language must define every UI string; missing: chapters, contents, further_reading, interactive_demo, languages, next_chapter, not_translated, outdated_notice, previous_chapter, read_original, skip_to_content, todo, translated_by, untranslated_notice"),
 ])

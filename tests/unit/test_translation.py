@@ -185,6 +185,9 @@ def test_new_language_refuses_to_overwrite_and_bad_codes(book: Path, capsys: pyt
     before = (book / "chapters" / "fr" / "_language.yaml").read_bytes()
     assert run(capsys, "new-language", "fr", "--root", str(book))[::2] == (1, "error: chapters/fr/_language.yaml already exists; it was left as it is\n")
     assert (book / "chapters" / "fr" / "_language.yaml").read_bytes() == before
+    assert run(capsys, "new-language", "FR", "--root", str(book))[::2] == (
+        1, 'error: chapters/fr/_language.yaml already holds "fr" (language codes ignore case); nothing was written\n')
+    assert not (book / "chapters" / "FR").exists()
     assert run(capsys, "new-language", "x", "--root", str(book))[::2] == (2, 'error: "x" is not a BCP 47 language code (such as fr, pt-BR or zh-Hans)\n')
     assert run(capsys, "new-language", "--root", str(book))[0] == 2
     assert not (book / "chapters" / "x").exists()
