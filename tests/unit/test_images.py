@@ -1,0 +1,40 @@
+"""Root-relative images a chapter names must exist in images/: a warning otherwise, so --strict fails."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sitebook import book_files, write_book
+
+from textbook.images import image_references
+from textbook.pipeline import BuildOptions, build
+
+CHAPTER = """---
+title: Pictures
+---
+
+![a dot](/images/dot.png) and ![gone](/images/gone.png "title")
+
+{% include figure.html path="/images/figures/x.png" caption="X" %}
+
+`![in code](/images/code.png)`
+
+```
+<img src="/images/fenced.png">
+```
+"""
+
+
+def test_missing_images_are_warnings_at_their_reference(tmp_path: Path) -> None:
+    root = write_book(tmp_path / "book", {**book_files(), "chapters/en/second.md": CHAPTER})
+    report = build(BuildOptions(root, tmp_path / "site"))
+    assert report.is_written
+    assert [w.headline() for w in report.warnings] == [
+        "chapters/en/second.md:5:39: image /images/gone.png not found (expected images/gone.png)",
+        "chapters/en/second.md:7:30: image /images/figures/x.png not found (expected images/figures/x.png)",
+    ]
+    assert not build(BuildOptions(root, tmp_path / "strict", is_strict=True)).is_written
+
+
+def test_references_skip_code_spans() -> None:
+    body = 'x <img src="/images/a.png"> `path="/images/b.png"` ![c](</images/c.png>)\n'
+    assert [url for _, url in image_references(body)] == ["/images/a.png", "/images/c.png"]

@@ -1,0 +1,52 @@
+"""Root-relative image references in chapters (`/images/...`) that name no file in images/: warnings."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from textbook.errors import SourceWarning
+from textbook.model import Chapter, Location
+from textbook.positions import Positions
+from textbook.protect import code_regions
+
+IMAGES = "images"
+# An include parameter or HTML attribute (path="...", webm=, src=, poster=) or a Markdown image's URL.
+_REFERENCE = re.compile(r"""(?:\b(?:path|webm|src|poster)\s*=\s*["']|!\[[^\]\n]*\]\(\s*<?)(/[^"'\s)>]+)""")
+_CODE_SPAN = re.compile(r"(`+)[^`].*?\1")
+
+
+def image_files(root: Path) -> frozenset[str]:
+    """Every file under images/, as `images/<path>` (one walk per build)."""
+    folder = root / IMAGES
+    if not folder.is_dir():
+        return frozenset()
+    return frozenset(path.relative_to(root).as_posix() for path in folder.rglob("*") if path.is_file())
+
+
+def missing_images(root: Path, chapters: Iterable[Chapter], base_url: str = "") -> list[SourceWarning]:
+    """A warning at each `/images/...` reference of a chapter whose file is not in images/."""
+    existing = image_files(root)
+    prefix = base_url.rstrip("/")
+    warnings = []
+    for chapter in chapters:
+        positions = Positions(chapter.body, Location(chapter.source.path, chapter.body_line))
+        for offset, url in image_references(chapter.body):
+            path = url.split("#", 1)[0].split("?", 1)[0]
+            if prefix and path.startswith(prefix + "/"):
+                path = path[len(prefix):]
+            wanted = path.lstrip("/")
+            if wanted.startswith(f"{IMAGES}/") and wanted not in existing:
+                warnings.append(SourceWarning(positions.location(offset), f"image {path} not found (expected {wanted})"))
+    return warnings
+
+
+def image_references(body: str) -> Iterator[tuple[int, str]]:
+    """(offset, URL) of each root-relative reference outside code blocks and code spans."""
+    regions, _ = code_regions(body)
+    for start, end, is_code in regions:
+        if is_code:
+            continue
+        prose = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), body[start:end])
+        for match in _REFERENCE.finditer(prose):
+            yield start + match.start(1), match.group(1)
