@@ -71,9 +71,11 @@ def check_site(site_dir: Path, base_url: str, origins: Mapping[str, PageOrigin],
     site = _Site(site_dir, base_url, pages)
     texts = SourceTexts(book_root)
     problems: set[LinkProblem] = set()
+    reported: set[tuple[Location, str]] = set()  # (where, URL as written): a fallback copy of a page repeats its source
     external: set[ExternalLink] = set()
     count = 0
-    for out_path, refs in pages.items():
+    for out_path in sorted(pages, key=lambda p: (p.count("/"), p)):  # shallowest (default language) first
+        refs = pages[out_path]
         origin = origins.get(out_path, PageOrigin(output=(site_label or site_dir) / out_path))
         seen: Counter[str] = Counter()
         for reference in refs.references:
@@ -85,9 +87,17 @@ def check_site(site_dir: Path, base_url: str, origins: Mapping[str, PageOrigin],
             seen[reference.url] += 1
             if message is None:
                 external.add(ExternalLink(where, reference.url))
-            else:
+            elif (where, written_url(reference.url, base_url, origin.language)) not in reported:
+                reported.add((where, written_url(reference.url, base_url, origin.language)))
                 problems.add(LinkProblem(where, message))
     return CheckReport(tuple(sorted(problems)), tuple(sorted(external)), len(pages), count)
+
+
+def written_url(url: str, base_url: str, language: str | None) -> str:
+    """A page's URL as the author wrote it: without the base URL and the page's language folder."""
+    if base_url and url.startswith(base_url + "/"):
+        url = url[len(base_url):]
+    return url[len(language) + 1:] if language and url.startswith(f"/{language}/") else url
 
 
 def is_external(url: str) -> bool:

@@ -65,8 +65,8 @@ def url_spellings(url: str, base_url: str, language: str | None) -> list[str]:
     forms = [url]
     if base_url and url.startswith(base_url + "/"):
         forms.append(url[len(base_url):])
-        if language and forms[-1].startswith(f"/{language}/"):
-            forms.append(forms[-1][len(language) + 1:])
+    if language and forms[-1].startswith(f"/{language}/"):  # a chapter link mapped to the page's language
+        forms.append(forms[-1][len(language) + 1:])
     spellings: list[str] = []
     for form in forms:
         bare = form.split("#")[0]

@@ -300,3 +300,17 @@ def test_our_own_book_checks_clean(capsys: pytest.CaptureFixture[str]) -> None:
     out, err = capsys.readouterr()
     assert (code, err) == (0, ""), err
     assert " 0 problem(s)" in out
+
+
+@pytest.mark.parametrize("base_url", ["", "/tiny"])
+def test_a_problem_on_fallback_pages_is_reported_once_at_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                   base_url: str) -> None:
+    book = write_book(tmp_path / "book", "---\ntitle: Intro\n---\nText.\n")
+    translated = "---\ntitle: Intro\n---\nTexto.\n"
+    write(book, {"chapters/es/_language.yaml": "name: Español\n", "chapters/ko/_language.yaml": "name: 한국어\n",
+                 "chapters/es/intro.md": translated, "chapters/ko/intro.md": translated,  # next.md: fallback pages
+                 "chapters/en/next.md": "---\ntitle: Next\n---\n## Part\n\nBack [home](/intro/#nowhere) or [here](#gone).\n"})
+    assert main(["check", "--root", str(book), "--base-url", base_url]) == 1
+    problems = [line for line in capsys.readouterr().err.splitlines() if line.startswith("chapters/")]
+    assert problems == [f'chapters/en/next.md:6:13: link to {base_url}/intro/#nowhere: no anchor "#nowhere" on {base_url}/intro/',
+                        f'chapters/en/next.md:6:40: link to #gone: no anchor "#gone" on {base_url}/next/']
