@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from textbook.errors import SourceWarning
+from textbook.i18n import find_key_line
 from textbook.model import Chapter, Location
 from textbook.positions import Positions
 from textbook.protect import code_regions
@@ -32,13 +33,25 @@ def missing_images(root: Path, chapters: Iterable[Chapter], base_url: str = "") 
     for chapter in chapters:
         positions = Positions(chapter.body, Location(chapter.source.path, chapter.body_line))
         for offset, url in image_references(chapter.body):
-            path = url.split("#", 1)[0].split("?", 1)[0]
-            if prefix and path.startswith(prefix + "/"):
-                path = path[len(prefix):]
-            wanted = path.lstrip("/")
-            if wanted.startswith(f"{IMAGES}/") and wanted not in existing:
-                warnings.append(SourceWarning(positions.location(offset), f"image {path} not found (expected {wanted})"))
+            problem = missing_image(url, prefix, existing)
+            if problem:
+                warnings.append(SourceWarning(positions.location(offset), problem))
+        problem = missing_image(chapter.header_image or "", prefix, existing)
+        if problem:  # located by a second look at the file, only when it is missing
+            line = find_key_line(root / chapter.source.path, "header_image")
+            warnings.append(SourceWarning(Location(chapter.source.path, line), f"header_{problem}"))
     return warnings
+
+
+def missing_image(url: str, prefix: str, existing: frozenset[str]) -> str | None:
+    """`image /images/x.png not found (...)` when a root-relative URL names no file of images/."""
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    if prefix and path.startswith(prefix + "/"):
+        path = path[len(prefix):]
+    wanted = path.lstrip("/")
+    if path.startswith("/") and wanted.startswith(f"{IMAGES}/") and wanted not in existing:
+        return f"image {path} not found (expected {wanted})"
+    return None
 
 
 def image_references(body: str) -> Iterator[tuple[int, str]]:

@@ -10,6 +10,7 @@ from textbook.pipeline import BuildOptions, build
 
 CHAPTER = """---
 title: Pictures
+header_image: /images/header.png
 ---
 
 ![a dot](/images/dot.png) and ![gone](/images/gone.png "title")
@@ -29,8 +30,9 @@ def test_missing_images_are_warnings_at_their_reference(tmp_path: Path) -> None:
     report = build(BuildOptions(root, tmp_path / "site"))
     assert report.is_written
     assert [w.headline() for w in report.warnings] == [
-        "chapters/en/second.md:5:39: image /images/gone.png not found (expected images/gone.png)",
-        "chapters/en/second.md:7:30: image /images/figures/x.png not found (expected images/figures/x.png)",
+        "chapters/en/second.md:3:1: header_image /images/header.png not found (expected images/header.png)",
+        "chapters/en/second.md:6:39: image /images/gone.png not found (expected images/gone.png)",
+        "chapters/en/second.md:8:30: image /images/figures/x.png not found (expected images/figures/x.png)",
     ]
     assert not build(BuildOptions(root, tmp_path / "strict", is_strict=True)).is_written
 
