@@ -8,6 +8,7 @@ const STRINGS = {
   predicted: "Predicted class",
   matrix_label: "Confusion matrix: rows are the actual class, columns the predicted class. Arrow keys move between cells.",
   cell_summary: "Actual {actual}, predicted {predicted}: {count} images",
+  cell_summary_some: "Actual {actual}, predicted {predicted}: {count} images; the {shown} most confident shown",
   most_confident_first: "Most confident first; the number is the network's confidence.",
   confidence: "Confidence",
   no_examples: "No test image falls in this cell.",
@@ -52,10 +53,13 @@ function mountConfusion(el, { data, strings, base, lang }, classKey) {
     if (selected) selected.removeAttribute("aria-selected");
     selected = cellAt(r, c);
     selected.setAttribute("aria-selected", "true");
-    const text = fmt(strings.cell_summary, { actual: names[r], predicted: names[c], count: data.counts[r][c] });
+    const examples = data.cells[r][c];
+    const count = data.counts[r][c];
+    // the data keeps only the most confident few images of a cell: say so when some are left out
+    const summary = examples.length < count ? strings.cell_summary_some : strings.cell_summary;
+    const text = fmt(summary, { actual: names[r], predicted: names[c], count, shown: examples.length });
     title.textContent = text;
     if (how !== "pointer" && how !== "init") live.textContent = text;
-    const examples = data.cells[r][c];
     list.replaceChildren(...examples.map((ex) => exampleItem(ex, sheet, strings, lang)));
     list.dataset.cell = `${r},${c}`;
     empty.hidden = examples.length > 0;
