@@ -23,6 +23,7 @@ async function start(el, defaults, mount) {
     ctx.data = await loadJSON(new URL("data.json", base));
     el.replaceChildren();
     await mount(el, ctx);
+    releaseReservedHeight(el);
     el.dataset.ready = "true";
   } catch (err) {
     el.replaceChildren(h("p", { class: "demo-error", role: "alert" }, ctx.strings.load_error || "The demo could not load."));
@@ -30,6 +31,12 @@ async function start(el, defaults, mount) {
   } finally {
     el.removeAttribute("aria-busy");
   }
+}
+
+/** The page reserves a demo's height (demo.yaml's, for phones) until it mounts; mounted, it takes its own. */
+function releaseReservedHeight(el) {
+  el.dataset.reserved = String(parseFloat(el.style.minHeight) || 0);
+  el.style.minHeight = "";
 }
 
 /** The element's data-strings JSON merged key by key over the built-in English strings. */
