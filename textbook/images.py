@@ -1,6 +1,7 @@
 """Root-relative image references in chapters (`/images/...`) that name no file in images/: warnings."""
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -32,7 +33,7 @@ def missing_images(root: Path, chapters: Iterable[Chapter], base_url: str = "") 
     warnings = []
     for chapter in chapters:
         positions = Positions(chapter.body, Location(chapter.source.path, chapter.body_line))
-        for offset, url in image_references(chapter.body):
+        for offset, url in chapter_image_references(chapter.source.path, chapter.body):
             problem = missing_image(url, prefix, existing)
             if problem:
                 warnings.append(SourceWarning(positions.location(offset), problem))
@@ -52,6 +53,12 @@ def missing_image(url: str, prefix: str, existing: frozenset[str]) -> str | None
     if path.startswith("/") and wanted.startswith(f"{IMAGES}/") and wanted not in existing:
         return f"image {path} not found (expected {wanted})"
     return None
+
+
+@functools.lru_cache(maxsize=4096)  # the dev server asks again for every unchanged chapter at each rebuild
+def chapter_image_references(path: Path, body: str) -> tuple[tuple[int, str], ...]:
+    """image_references of one chapter file's body, remembered per file and text (scanning costs ~1 ms)."""
+    return tuple(image_references(body))
 
 
 def image_references(body: str) -> Iterator[tuple[int, str]]:
