@@ -30,18 +30,27 @@ def missing_images(root: Path, chapters: Iterable[Chapter], base_url: str = "") 
     """A warning at each `/images/...` reference of a chapter whose file is not in images/."""
     existing = image_files(root)
     prefix = base_url.rstrip("/")
-    warnings = []
+    warnings: list[SourceWarning] = []
     for chapter in chapters:
-        positions = Positions(chapter.body, Location(chapter.source.path, chapter.body_line))
-        for offset, url in chapter_image_references(chapter.source.path, chapter.body):
-            problem = missing_image(url, prefix, existing)
-            if problem:
-                warnings.append(SourceWarning(positions.location(offset), problem))
+        warnings.extend(body_warnings(chapter.source.path, chapter.body, chapter.body_line, prefix, existing))
         problem = missing_image(chapter.header_image or "", prefix, existing)
         if problem:  # located by a second look at the file, only when it is missing
             line = find_key_line(root / chapter.source.path, "header_image")
             warnings.append(SourceWarning(Location(chapter.source.path, line), f"header_{problem}"))
     return warnings
+
+
+@functools.lru_cache(maxsize=4096)  # the dev server asks again for every unchanged chapter at each rebuild
+def body_warnings(path: Path, body: str, body_line: int, prefix: str,
+                  existing: frozenset[str]) -> tuple[SourceWarning, ...]:
+    """The warnings of one chapter body's image references, remembered per file, text and images/ listing."""
+    positions = Positions(body, Location(path, body_line))
+    found = []
+    for offset, url in chapter_image_references(path, body):
+        problem = missing_image(url, prefix, existing)
+        if problem:
+            found.append(SourceWarning(positions.location(offset), problem))
+    return tuple(found)
 
 
 def missing_image(url: str, prefix: str, existing: frozenset[str]) -> str | None:
