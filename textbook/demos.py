@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textbook.errors import BuildErrors, SourceError, SourceWarning, read_source
+from textbook.errors import BuildErrors, SourceError, SourceWarning, read_each, read_source
 from textbook.i18n import find_key_line
 from textbook.model import Demo, Location
 from textbook.yamlfile import (
@@ -24,18 +24,8 @@ def load_demos(root: Path) -> tuple[Demo, ...]:
     folder = root / "demos"
     if not folder.is_dir():
         return ()
-    demos: list[Demo] = []
-    errors: list[SourceError] = []
-    for path in sorted(folder.glob(f"*/{DEMO_FILE}")):
-        try:
-            demos.append(read_demo(root, path.relative_to(root)))
-        except SourceError as error:
-            errors.append(error)
-        except BuildErrors as found:
-            errors.extend(found.errors)
-    if errors:
-        raise BuildErrors(errors)
-    return tuple(demos)
+    paths = sorted(folder.glob(f"*/{DEMO_FILE}"))
+    return tuple(read_each(paths, lambda path: read_demo(root, path.relative_to(root))))
 
 
 def read_demo(root: Path, rel: Path) -> Demo:

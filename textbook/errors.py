@@ -1,10 +1,14 @@
 """User-facing errors: a SourceError points at the file, line and column a user wrote."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from textbook.model import Location
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class SourceError(Exception):
@@ -88,3 +92,19 @@ def sort_errors(errors: Iterable[SourceError]) -> list[SourceError]:
 
 class UsageError(Exception):
     """A mistake in how the command was called (bad option, wrong folder): the CLI exits 2."""
+
+
+def read_each(items: Iterable[T], read: Callable[[T], R]) -> list[R]:
+    """read(item) for every item, in order; the SourceErrors of all items are raised together as BuildErrors."""
+    results: list[R] = []
+    errors: list[SourceError] = []
+    for item in items:
+        try:
+            results.append(read(item))
+        except SourceError as error:
+            errors.append(error)
+        except BuildErrors as found:
+            errors.extend(found.errors)
+    if errors:
+        raise BuildErrors(errors)
+    return results

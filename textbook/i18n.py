@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from textbook.errors import BuildErrors, SourceError, SourceWarning, read_source
+from textbook.errors import BuildErrors, SourceError, SourceWarning, read_each, read_source
 from textbook.model import BookConfig, Language, Location
 from textbook.yamlfile import (
     check_keys,
@@ -43,17 +43,7 @@ def language_folders(root: Path) -> list[Path]:
 
 def load_languages(root: Path, config: BookConfig) -> tuple[Language, ...]:
     """Every language folder, default language first then by folder; UI strings fall back."""
-    raw: dict[str, tuple[Language, set[str]]] = {}
-    errors: list[SourceError] = []
-    for folder in language_folders(root):
-        try:
-            raw[folder.name] = read_language(root, folder)
-        except SourceError as error:
-            errors.append(error)
-        except BuildErrors as found:
-            errors.extend(found.errors)
-    if errors:
-        raise BuildErrors(errors)
+    raw = dict(read_each(language_folders(root), lambda folder: (folder.name, read_language(root, folder))))
     if config.default_language not in raw:
         where = Location(config.path, 1)
         raise SourceError(where, f'default language "{config.default_language}" has no folder chapters/{config.default_language}/ with a {LANGUAGE_FILE}')
