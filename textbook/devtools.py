@@ -50,7 +50,7 @@ def build_errors(report: BuildReport, root: Path, is_strict: bool) -> list[str]:
 def make_rebuild(options: BuildOptions, log: Callable[[str], None]) -> Rebuild:
     """The dev server's rebuild: an incremental build into `options.out_dir`, with a cache kept
     in memory between rebuilds."""
-    cache = BuildCache(options.root, options.out_dir, is_saving_chapters=False)
+    cache = BuildCache(options.root, options.out_dir)
 
     def rebuild(changed: frozenset[Path]) -> list[str]:
         start = time.perf_counter()

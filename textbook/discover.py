@@ -11,16 +11,17 @@ from textbook.i18n import language_folders
 from textbook.model import BookConfig, Location, SourceChapter
 
 
-def chapter_files(root: Path) -> list[SourceChapter]:
+def chapter_files(root: Path) -> tuple[SourceChapter, ...]:
     """Every `chapters/<lang>/<slug>.md` on disk (files starting with `_` or `.` excluded), sorted."""
     found = []
     for folder in language_folders(root):
         with os.scandir(folder) as entries:  # scandir knows which entries are files without a stat each
             names = sorted(e.name for e in entries if e.name.endswith(".md") and e.is_file())
+        base = Path("chapters", folder.name)  # `base / name` parses one part, not three
         for name in names:
             if not name.startswith(("_", ".")):
-                found.append(SourceChapter(name[:-3], folder.name, Path("chapters", folder.name, name)))
-    return found
+                found.append(SourceChapter(name[:-3], folder.name, base / name))
+    return tuple(found)
 
 
 def discover_chapters(root: Path, config: BookConfig,

@@ -21,7 +21,7 @@ from pathlib import Path, PurePath
 from typing import Any, TypeVar
 
 from textbook.links import chapter_path, out_path
-from textbook.model import Chapter, Page
+from textbook.model import Chapter, ChapterEntry, Page, Site
 from textbook.sitefiles import (
     SiteRecord,
     Stamp,
@@ -31,9 +31,10 @@ from textbook.sitefiles import (
     update_site,
     write_record,
 )
+from textbook.translation import content_hash
 from textbook.writer import Asset, write_site
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 STABLE_SECONDS = 2
 RENDERING_LIBRARIES = ("markdown", "jinja2", "markupsafe", "latex2mathml", "pyyaml")
 T = TypeVar("T")
@@ -66,6 +67,14 @@ def digest(*parts: object) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
+def site_text(site: Site) -> str:
+    """Everything a Site holds, as text: its repr() (frozen dataclasses, ordered dicts, no sets), with
+    the chapter entries written field by field (the repr() of 1000 entries' Paths took ~15 ms)."""
+    names = [field.name for field in dataclasses.fields(ChapterEntry)]
+    entries = "\n".join("\0".join(str(getattr(entry, name)) for name in names) for entry in site.entries)
+    return f"{dataclasses.replace(site, entries=())!r}\n{entries}"
+
+
 def folder_digest(folder: Path, pattern: str = "*") -> str:
     """A digest of every file's path and bytes under a folder."""
     hasher = hashlib.blake2b(digest_size=16)
@@ -95,25 +104,72 @@ def cache_file(root: Path, out_dir: Path) -> Path:
     out = out_dir.resolve()
     if out.is_relative_to(root.resolve()):
         name = hashlib.blake2b(str(out).encode(), digest_size=8).hexdigest()
-        return root / ".cache" / "textbook" / f"{name}.json"
-    return out.parent / ".textbook-cache" / f"{out.name}.json"
+        return root / ".cache" / "textbook" / f"{name}.pickle"
+    return out.parent / ".textbook-cache" / f"{out.name}.pickle"
 
 
-def load_chapters(path: Path) -> dict[Path, tuple[str, Any]]:
-    """Parsed chapters saved by an earlier build (each still checked against its file's digest)."""
+def shard_name(path: Path) -> str:
+    """The file in the chapters folder that keeps one chapter file's parse."""
+    return hashlib.blake2b(path.as_posix().encode(), digest_size=10).hexdigest() + ".pickle"
+
+
+def load_chapters(folder: Path) -> dict[Path, tuple[str, Any]]:
+    """Parsed chapters saved by earlier builds, one file each: chapter file -> (the key it was parsed
+    under, the result); each is still checked against its file's digest."""
+    found: dict[Path, tuple[str, Any]] = {}
+    for name in os.listdir(folder) if folder.is_dir() else []:
+        saved = load_pickle(folder / name)
+        if isinstance(saved, tuple) and len(saved) == 4 and saved[0] == CACHE_VERSION:
+            found[saved[1]] = (saved[2], saved[3])
+    return found  # a damaged entry is missing: that chapter is parsed again
+
+
+def save_chapter(folder: Path, path: Path, key: str, parsed: Any) -> None:
+    """Keep one parsed chapter for the next process (only the chapters a build parsed are written)."""
+    replace_file(folder / shard_name(path), pickle.dumps((CACHE_VERSION, path, key, parsed), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def folder_mtimes(folder: str) -> dict[str, int]:
+    """The mtimes of a folder ("") and of each folder in it, by name; empty when it does not exist."""
     try:
-        with open(path.with_suffix(".chapters.pickle"), "rb") as file:
-            saved = pickle.load(file)
-        is_ours = isinstance(saved, dict) and saved.get("version") == CACHE_VERSION
-        return dict(saved["chapters"]) if is_ours else {}
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError, TypeError):
+        found = {"": os.stat(folder).st_mtime_ns}
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    found[entry.name] = entry.stat().st_mtime_ns
+    except OSError:
         return {}
+    return found
 
 
-def save_chapters(path: Path, chapters: Mapping[Path, tuple[str, Any]]) -> None:
-    """Keep parsed chapters for the next process (a cache file written by us, for us)."""
-    data = pickle.dumps({"version": CACHE_VERSION, "chapters": dict(chapters)}, protocol=pickle.HIGHEST_PROTOCOL)
-    replace_file(path.with_suffix(".chapters.pickle"), data)
+def load_pickle(path: Path) -> Any:
+    """What a file of our cache folder holds (written by us, for us); None when absent or damaged."""
+    try:
+        with open(path, "rb") as file:
+            return pickle.load(file)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+        return None
+
+
+class Recent:
+    """A memo of a one-argument function that keeps the results the last two builds asked for (the dev
+    server would otherwise keep every version of every edited chapter)."""
+
+    def __init__(self, function: Callable[[str], str]) -> None:
+        self.function = function
+        self.current: dict[str, str] = {}
+        self.previous: dict[str, str] = {}
+
+    def __call__(self, argument: str) -> str:
+        result = self.current.get(argument)
+        if result is None:
+            result = self.previous.get(argument)
+            self.current[argument] = result = self.function(argument) if result is None else result
+        return result
+
+    def next_build(self) -> None:
+        """Forget what no build since the one before the last asked for."""
+        self.previous, self.current = self.current, {}
 
 
 class BuildCache:
@@ -122,26 +178,29 @@ class BuildCache:
     One object may serve many builds (the dev server keeps it, with parsed chapters and pages
     in memory); `python build.py` makes a new one per run."""
 
-    def __init__(self, root: Path, out_dir: Path, is_saving_chapters: bool = True) -> None:
+    def __init__(self, root: Path, out_dir: Path) -> None:
         self.root = root.resolve()
         self.out_dir = out_dir
         self.path = cache_file(self.root, out_dir)
-        self.is_saving_chapters = is_saving_chapters  # the dev server keeps them in memory instead
-        self._chapters: dict[Path, tuple[str, Any]] = load_chapters(self.path)  # file -> (key, parsed)
-        self._parsed = 0
+        self._folder = self.path.with_suffix(".chapters")  # one parsed chapter per file
+        self._chapters: dict[Path, tuple[str, Any]] = load_chapters(self._folder)  # file -> (key, parsed)
+        self._hashes: dict[str, tuple[Stamp, str]] = self._load_hashes()  # file -> (stamp, digest) of stable files
+        self._is_hashes_changed = False  # a stable file's digest was learned since they were saved
+        self._parsed: set[Path] = set()  # chapters parsed this build: saved with it
         self._pages: dict[str, Page] = {}  # the last build's pages, by output path
         self._keys: dict[str, str] = {}  # this build's chapter pages' keys, by output path
         self._reused: set[str] = set()
-        self._file_hashes: dict[Path, str] = {}  # chapter file -> digest of its bytes, this build
-        self._hashes: dict[str, tuple[Stamp, str]] = {}  # file -> (stamp, digest) of stable files
+        self._file_hashes: dict[Path, str] = {}  # chapter files read this build -> digest of their bytes
+        self._listing: tuple[dict[str, int], Any] | None = None  # folder mtimes -> the chapter files then
         self._paths: dict[str, Path] = {}  # source file names of reused pages -> their Paths
-        self._site_key = ""
-        self._clean: SiteRecord | None = None  # the record, when split() found the folder exactly as it says  # this build's digest of what every page reads (see split)
+        self._site_key = ""  # this build's digest of what every page reads (see split)
+        self._clean: SiteRecord | None = None  # the record, when split() found the folder exactly as it says
         self._record: SiteRecord | None = None
         self._record_stamp: Stamp | None = None
+        self.content_hash = Recent(content_hash)  # of originals' bodies, for outdated_translations
 
     def read_chapter(self, reader: Callable[..., T], root: Path, source: Any, layouts: Sequence[str]) -> T:
-        """`reader(root, source, layouts)`, remembered by the chapter file's bytes (serve keeps it)."""
+        """`reader(root, source, layouts)`, remembered by the chapter file's bytes (across processes too)."""
         file_hash = self._hash_of(os.path.join(root, source.path))
         self._file_hashes[source.path] = file_hash
         key = "\0".join([source.path.as_posix(), source.slug, source.language, *layouts, file_hash])
@@ -149,8 +208,21 @@ class BuildCache:
         if known is None or known[0] != key:
             known = (key, reader(root, source, layouts))
             self._chapters[source.path] = known
-            self._parsed += 1
+            self._parsed.add(source.path)
         result: T = known[1]
+        return result
+
+    def list_chapters(self, lister: Callable[[Path], T], root: Path) -> T:
+        """`lister(root)` (chapter_files), remembered while chapters/ and each folder in it keep their mtimes
+        (a folder's mtime changes when an entry is added, removed or renamed), so a rebuild keeps the same
+        objects for the same files. Kept only when all were older than STABLE_SECONDS, as in _hash_of."""
+        mtimes = folder_mtimes(os.path.join(root, "chapters"))
+        if self._listing is not None and self._listing[0] == mtimes:
+            listed: T = self._listing[1]
+            return listed
+        result = lister(root)
+        is_stable = all(time.time_ns() - mtime > STABLE_SECONDS * 1_000_000_000 for mtime in mtimes.values())
+        self._listing = (mtimes, result) if mtimes and is_stable else None
         return result
 
     def _hash_of(self, path: str) -> str:
@@ -165,6 +237,7 @@ class BuildCache:
             file_hash = hashlib.blake2b(file.read(), digest_size=16).hexdigest()
         if time.time_ns() - before.st_mtime_ns > STABLE_SECONDS * 1_000_000_000:
             self._hashes[path] = ((before.st_size, before.st_mtime_ns), file_hash)
+            self._is_hashes_changed = True
         return file_hash
 
     def split(self, context: Any, chapters: Sequence[Chapter]) -> tuple[list[Page], list[Chapter]]:
@@ -172,11 +245,11 @@ class BuildCache:
         record = self._current_record()
         # one look at the whole output folder; when it is as recorded, no page needs a look of its own
         self._clean = record if record is not None and record.matches(self.out_dir) else None
-        # repr() of the Site is fast and complete (frozen dataclasses, ordered dicts, no sets);
-        # the smaller parts holding sets go through canonical(). The link map is made from the Site
-        # alone (by the code digested here), so it adds nothing but time.
+        # The Site's text is complete (see site_text); the smaller parts holding sets go through
+        # canonical(). The link map is made from the Site alone (by the code digested here), so it
+        # adds nothing but time.
         site_key = digest(code_digest(), library_versions(),
-                          folder_digest(self.root / "templates"), repr(context.site),
+                          folder_digest(self.root / "templates"), site_text(context.site),
                           context.optional_params, context.specs)
         self._site_key = site_key
         reused: list[Page] = []
@@ -223,11 +296,34 @@ class BuildCache:
             write_site(pages, assets, out_dir)
             new_record = SiteRecord.of(out_dir, pages, assets, keys)
         write_record(self.path, new_record, CACHE_VERSION)
-        if self._parsed and self.is_saving_chapters:
-            save_chapters(self.path, self._chapters)
-        self._parsed = 0
+        self._save_chapters()
+        self.content_hash.next_build()
         self._pages = {page.out_path: page for page in pages}
         self._record, self._record_stamp = new_record, stamp(self.path)
+
+    def _save_chapters(self) -> None:
+        """Save the chapters this build parsed and the stamps of stable files; forget the chapters it did
+        not read (deleted or unlisted files)."""
+        read = self._file_hashes
+        for path in self._parsed & read.keys():
+            save_chapter(self._folder, path, *self._chapters[path])
+        for path in [path for path in self._chapters if path not in read]:
+            (self._folder / shard_name(path)).unlink(missing_ok=True)
+            del self._chapters[path]
+        seen = {os.path.join(self.root, path) for path in read}
+        if not self._hashes.keys() <= seen:  # a file known before was not read: deleted or unlisted
+            self._hashes = {name: value for name, value in self._hashes.items() if name in seen}
+            self._is_hashes_changed = True
+        if self._is_hashes_changed:
+            replace_file(self.path.with_suffix(".stamps.pickle"),
+                         pickle.dumps((CACHE_VERSION, self._hashes), protocol=pickle.HIGHEST_PROTOCOL))
+        self._parsed, self._file_hashes, self._is_hashes_changed = set(), {}, False
+
+    def _load_hashes(self) -> dict[str, tuple[Stamp, str]]:
+        """The stamps and digests of stable chapter files saved by an earlier build."""
+        saved = load_pickle(self.path.with_suffix(".stamps.pickle"))
+        is_ours = isinstance(saved, tuple) and len(saved) == 2 and saved[0] == CACHE_VERSION and isinstance(saved[1], dict)
+        return saved[1] if is_ours else {}
 
     def _current_record(self) -> SiteRecord | None:
         """The last build's record; read again when another process has built since."""
@@ -247,9 +343,8 @@ class BuildCache:
         page = self._pages.get(target)
         if page is not None:
             return page
-        html = (self.out_dir / target).read_bytes().decode("utf-8")
         url, sources = record.pages[target]
-        return Page(target, url, html, tuple(self._path(s) for s in sources))
+        return Page(target, url, self.out_dir / target, tuple(self._path(s) for s in sources))
 
     def _path(self, name: str) -> Path:
         """The Path of a source file named in the record; one object per name (pages share most sources,

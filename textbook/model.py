@@ -117,9 +117,18 @@ class Site:
 
 @dataclass(frozen=True)
 class Page:
-    """One rendered output file; `sources` lists the input files it was built from (sorted)."""
+    """One output file; `sources` lists the input files it was built from (sorted). `content` is the
+    HTML, or, for a page an incremental build reused unchanged, the file an earlier build wrote it to
+    (read only when asked: most rebuilds never need the text of the pages they keep)."""
 
     out_path: str
     url: str
-    html: str
+    content: str | Path
     sources: tuple[Path, ...] = ()
+
+    @property
+    def html(self) -> str:
+        """The page's HTML (read from its file when it was reused; the file must still be there)."""
+        if isinstance(self.content, str):
+            return self.content
+        return self.content.read_bytes().decode("utf-8")

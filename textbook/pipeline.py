@@ -31,7 +31,7 @@ from textbook.pages import (
 )
 from textbook.render_pool import render_chapters
 from textbook.templates import layout_names, shared_environment
-from textbook.translation import fallback_chapters, outdated_translations
+from textbook.translation import content_hash, fallback_chapters, outdated_translations
 from textbook.writer import check_out_dir, collect_assets, write_site
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         with found.stage("load"):
             config = load_config(root / "book.yaml", options.base_url)
             languages = load_languages(root, config)
-            files = chapter_files(root)
+            files = cache.list_chapters(chapter_files, root) if cache else chapter_files(root)
             sources = discover_chapters(root, config, files)
             demos = load_demos(root)
             specs = load_include_specs(root / "templates" / "includes")
@@ -110,7 +110,8 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     with found.stage("front matter"):
         chapters = read_all(root, sources, layout_names(root), found, cache)
     found.warnings.extend(missing_images(root, chapters, config.base_url))
-    site = Site(config, languages, entries_of(sources, chapters), demos, outdated_translations(chapters))
+    site = Site(config, languages, entries_of(sources, chapters), demos,
+                outdated_translations(chapters, cache.content_hash if cache else content_hash))
     pages_to_render = in_book_order(chapters + fallback_chapters(chapters, languages, config), config)
     optional = {name: tuple(sorted(spec.optional)) for name, spec in specs.items()}
     ctx = RenderContext(root, site, make_link_map(site), optional, specs, index_entries(site), tuple(layout_files(root)))
@@ -155,10 +156,16 @@ def render_all(ctx: RenderContext, chapters: tuple[Chapter, ...], jobs: int, fou
     homes = [attempt(found, site_page, home_out_path(ctx, language), "", partial(render_home, language, env, ctx))
              for language in ctx.site.languages]
     users = demo_users([c for c in chapters if c.fallback_from is None], ctx.site.demos)
-    demo_pages = [attempt(found, site_page, demo_out_path(demo), repr([c.source for c in users[demo.name]]),
+    demo_pages = [attempt(found, site_page, demo_out_path(demo), used_by(users[demo.name]),
                           partial(render_demo_page, demo, env, ctx, users[demo.name])) for demo in ctx.site.demos]
     pages.extend(page for page in homes + demo_pages if page is not None)
     return tuple(sorted(pages, key=lambda page: page.out_path))
+
+
+def used_by(chapters: tuple[Chapter, ...]) -> str:
+    """What a demo page reads of the chapters that use it (besides the Site): which files they are
+    (a chapter's file, chapters/<language>/<slug>.md, names its language and slug)."""
+    return "\n".join(str(c.source.path) for c in chapters)
 
 
 def render_site_page(target: str, inputs: str, render: Callable[[], Page]) -> Page:
@@ -206,6 +213,6 @@ def relative_errors(errors: list[SourceError] | tuple[SourceError, ...], root: P
 def entries_of(sources: tuple[SourceChapter, ...], chapters: tuple[Chapter, ...]) -> tuple[ChapterEntry, ...]:
     """What other pages need to know about each chapter; one whose front matter failed keeps its slug as title,
     so the other pages still render and report their own errors."""
-    titles = {chapter.source: chapter.title for chapter in chapters}
-    return tuple(ChapterEntry(s.slug, s.language, titles.get(s, s.slug), s.path) for s in sources)
+    titles = {chapter.source.path: chapter.title for chapter in chapters}  # a path hashes faster than a source
+    return tuple(ChapterEntry(s.slug, s.language, titles.get(s.path, s.slug), s.path) for s in sources)
 

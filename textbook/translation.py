@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from textbook.frontmatter import normalize_newlines
@@ -59,8 +59,10 @@ def parse_source(value: str | None) -> SourceVersion | None:
     return SourceVersion(found["folder"], found["hash"]) if found else None
 
 
-def outdated_translations(chapters: Sequence[Chapter]) -> tuple[tuple[str, str], ...]:
-    """(slug, folder) of every chapter whose recorded original now has another content hash, sorted."""
+def outdated_translations(chapters: Sequence[Chapter],
+                          hash_body: Callable[[str], str] = content_hash) -> tuple[tuple[str, str], ...]:
+    """(slug, folder) of every chapter whose recorded original now has another content hash, sorted;
+    `hash_body` is content_hash or a memo of it."""
     bodies = {(c.source.slug, c.source.language): c.body for c in chapters if c.fallback_from is None}
     hashes: dict[tuple[str, str], str] = {}  # only the originals some translation names are hashed
     outdated = []
@@ -72,7 +74,7 @@ def outdated_translations(chapters: Sequence[Chapter]) -> tuple[tuple[str, str],
         if key not in bodies:
             continue
         if key not in hashes:
-            hashes[key] = content_hash(bodies[key])
+            hashes[key] = hash_body(bodies[key])
         if hashes[key] != version.hash:
             outdated.append((chapter.source.slug, chapter.source.language))
     return tuple(sorted(outdated))

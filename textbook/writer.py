@@ -77,7 +77,10 @@ def fill_folder(folder: Path, pages: Iterable[Page], assets: Iterable[Asset]) ->
     for page in pages:
         target = folder / page.out_path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(page.html.encode("utf-8"))
+        if isinstance(page.content, Path):  # reused from the last build: its file, as it is
+            shutil.copyfile(page.content, target)
+        else:
+            target.write_bytes(page.content.encode("utf-8"))
     (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
 

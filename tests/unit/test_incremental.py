@@ -1,18 +1,22 @@
 """Incremental builds: after any sequence of edits, the site equals a clean build, file by file."""
 from __future__ import annotations
 
+import os
 import random
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from textbook import incremental, pipeline
+from textbook.chapters import read_chapter
 from textbook.cli import main
 from textbook.i18n import UI_KEYS
-from textbook.incremental import BuildCache, cache_file, canonical, digest
+from textbook.incremental import BuildCache, cache_file, canonical, digest, shard_name
+from textbook.model import SourceChapter
 from textbook.pipeline import BuildOptions, build
-from textbook.sitefiles import listing
 
 REPO = Path(__file__).resolve().parents[2]
 SLUGS = ("intro", "middle", "end")
@@ -103,8 +107,14 @@ EDITS: list[Callable[[Path, random.Random], None]] = [
     restore_chapter, edit_image, delete_image, change_base_url]
 
 
+def files_under(folder: Path) -> list[str]:
+    return [path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()]
+
+
 def tree(folder: Path) -> dict[str, bytes]:
-    return {name: (folder / name).read_bytes() for name in sorted(listing(folder))}
+    """Every file's bytes and every folder (as b"/"), by path relative to `folder`."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes() if path.is_file() else b"/"
+            for path in sorted(folder.rglob("*"))}
 
 
 def assert_same_as_clean(root: Path, incremental: Path, scratch: Path) -> None:
@@ -135,7 +145,7 @@ def test_unchanged_pages_are_not_rendered_again(tmp_path: Path, monkeypatch: pyt
     root = make_book(tmp_path / "book")
     out = tmp_path / "site"
     assert build(BuildOptions(root, out, jobs=1), BuildCache(root, out)).is_written
-    before = {name: (out / name).stat().st_mtime_ns for name in listing(out)}
+    before = {name: (out / name).stat().st_mtime_ns for name in files_under(out)}
     edit = root / "chapters/ja/middle.md"
     edit.write_text(edit.read_text(encoding="utf-8") + "\n追加。\n", encoding="utf-8")
     cache = BuildCache(root, out)
@@ -149,7 +159,7 @@ def test_unchanged_pages_are_not_rendered_again(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(cache, "split", spy)
     assert build(BuildOptions(root, out, jobs=1), cache).is_written
     assert rendered == ["chapters/ja/middle.md"]
-    rewritten = sorted(name for name in listing(out) if (out / name).stat().st_mtime_ns != before.get(name))
+    rewritten = sorted(name for name in files_under(out) if (out / name).stat().st_mtime_ns != before.get(name))
     assert "ja/middle/index.html" in rewritten
     assert not [name for name in rewritten if name.endswith("index.html") and "middle" not in name
                 and name not in ("index.html", "ja/index.html")]
@@ -180,6 +190,22 @@ def test_a_tampered_output_is_rewritten(tmp_path: Path) -> None:
     assert_same_as_clean(root, out, tmp_path)
 
 
+@pytest.mark.parametrize("tamper", [
+    lambda out: (out / "ja/middle/stray.html").write_text("not ours", encoding="utf-8"),
+    lambda out: (out / "ja/new/deeper").mkdir(parents=True),
+    lambda out: (out / "middle/index.html").unlink(),
+    lambda out: (out / "ja/intro/index.html").rename(out / "ja/intro/moved.html"),
+], ids=["stray file", "stray folder", "deleted page", "renamed page"])
+def test_any_change_to_the_site_folder_is_noticed(tmp_path: Path, tamper: Callable[[Path], object]) -> None:
+    """Only the folder listing changes (no recorded file is touched): the folders' stamps must tell."""
+    root = make_book(tmp_path / "book")
+    out = tmp_path / "site"
+    assert build(BuildOptions(root, out, jobs=1), BuildCache(root, out)).is_written
+    tamper(out)
+    assert build(BuildOptions(root, out, jobs=1), BuildCache(root, out)).is_written
+    assert_same_as_clean(root, out, tmp_path)
+
+
 @pytest.mark.parametrize(("first", "second"), [
     ({"b": frozenset({"x", "y", "z"}), "a": 1}, {"a": 1, "b": frozenset({"z", "y", "x"})}),
     ((Path("a/b"), None, 1.5), [Path("a/b"), None, 1.5]),
@@ -197,7 +223,7 @@ def test_cache_lives_outside_the_site(tmp_path: Path) -> None:
     root = tmp_path / "book"
     inside = cache_file(root, root / "_site")
     assert inside.parent == root / ".cache" / "textbook"  # git-ignored
-    assert cache_file(root, tmp_path / "out" / "site") == tmp_path / "out" / ".textbook-cache" / "site.json"
+    assert cache_file(root, tmp_path / "out" / "site") == tmp_path / "out" / ".textbook-cache" / "site.pickle"
 
 
 def test_build_command_uses_the_cache(tmp_path: Path) -> None:
@@ -213,7 +239,7 @@ def test_two_caches_on_one_site_stay_correct(tmp_path: Path) -> None:
     """A dev server's cache (kept in memory) and a `python build.py` run take turns."""
     root = make_book(tmp_path / "book")
     out = tmp_path / "site"
-    serving, rng = BuildCache(root, out, is_saving_chapters=False), random.Random(5)
+    serving, rng = BuildCache(root, out), random.Random(5)
     for _ in range(3):
         for cache in (serving, BuildCache(root, out)):
             edit_chapter_text(root, rng)
@@ -242,3 +268,76 @@ def test_home_and_demo_pages_are_rewritten_only_when_their_inputs_change(tmp_pat
     assert rebuild_and_list_rewritten() == ["demos/spin/index.html"]
     write(root, "chapters/en/end.md", chapter("end", "The very end"))  # a title: every site-wide page
     assert rebuild_and_list_rewritten() == list(watched)
+
+
+def age_chapters(root: Path) -> None:
+    """Date every chapter file and folder 10 s back: old enough for the cache to trust its stamp."""
+    for path in [*(root / "chapters").rglob("*"), root / "chapters"]:
+        stamp = path.stat().st_mtime - 10
+        os.utime(path, (stamp, stamp))
+
+
+def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The chapter files parsed from now on (by path)."""
+    parsed: list[str] = []
+
+    def spy(root: Path, source: SourceChapter, layouts: list[str]) -> object:
+        parsed.append(source.path.as_posix())
+        return read_chapter(root, source, layouts)
+    monkeypatch.setattr(pipeline, "read_chapter", spy)
+    return parsed
+
+
+def test_a_new_process_reads_no_unchanged_chapter_nor_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_book(tmp_path / "book")
+    out = tmp_path / "site"
+    age_chapters(root)
+    assert build(BuildOptions(root, out, jobs=1), BuildCache(root, out)).is_written
+    parsed, opened = count_parses(monkeypatch), []
+    monkeypatch.setattr(incremental, "open", lambda path, *args: opened.append(path) or open(path, *args), raising=False)
+    report = build(BuildOptions(root, out, jobs=1), BuildCache(root, out))
+    assert report.is_written and parsed == []
+    assert not [path for path in opened if str(path).endswith(".md")]  # the stamps were enough
+    chapter_pages = [page for page in report.pages if page.out_path.endswith("/index.html")]
+    assert chapter_pages and all(isinstance(page.content, Path) for page in chapter_pages)
+    clean = build(BuildOptions(root, tmp_path / "clean", jobs=1))
+    assert {p.out_path: p.html for p in report.pages} == {p.out_path: p.html for p in clean.pages}
+
+
+def test_the_chapter_cache_follows_the_chapters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_book(tmp_path / "book")
+    out = tmp_path / "site"
+    age_chapters(root)
+    assert build(BuildOptions(root, out, jobs=1), BuildCache(root, out)).is_written
+    folder = cache_file(root, out).with_suffix(".chapters")
+    assert len(list(folder.iterdir())) == 5
+    before = {path.name: path.stat().st_mtime_ns for path in folder.iterdir()}
+    edit_chapter_text(root, random.Random(0))
+    (root / "chapters/ja/intro.md").unlink(missing_ok=True)
+    edited = next(p for p in (root / "chapters").rglob("*.md") if p.stat().st_mtime > time.time() - 5)
+    (folder / shard_name(Path("chapters/en/end.md"))).write_bytes(b"damaged")
+    parsed = count_parses(monkeypatch)
+    assert build(BuildOptions(root, out, jobs=1), BuildCache(root, out)).is_written
+    assert sorted(parsed) == sorted({"chapters/en/end.md", edited.relative_to(root).as_posix()})
+    after = {path.name: path.stat().st_mtime_ns for path in folder.iterdir()}
+    assert shard_name(Path("chapters/ja/intro.md")) not in after
+    assert sorted(name for name in after if after[name] != before.get(name)) == sorted(
+        shard_name(Path(p)) for p in parsed)
+    assert_same_as_clean(root, out, tmp_path)
+
+
+def test_a_warm_cache_sees_chapter_files_come_and_go(tmp_path: Path) -> None:
+    root = make_book(tmp_path / "book")
+    out = tmp_path / "site"
+    age_chapters(root)
+    cache = BuildCache(root, out)
+    assert build(BuildOptions(root, out, jobs=1), cache).is_written
+    assert build(BuildOptions(root, out, jobs=1), cache).is_written  # the listing is remembered now
+    write(root, "chapters/ja/end.md", chapter("end", "終わり"))
+    assert build(BuildOptions(root, out, jobs=1), cache).is_written
+    assert "終わり" in (out / "ja/end/index.html").read_text(encoding="utf-8")
+    age_chapters(root)
+    (root / "chapters/ja/intro.md").rename(root / "chapters/ja/_draft.md")
+    write(root, "chapters/de/_language.yaml", "name: Deutsch\nui:\n  contents: Inhalt\n")
+    assert build(BuildOptions(root, out, jobs=1), cache).is_written
+    assert_same_as_clean(root, out, tmp_path)
