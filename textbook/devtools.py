@@ -15,6 +15,7 @@ from textbook.errors import BuildErrors, SourceError
 from textbook.incremental import BuildCache
 from textbook.locate import origin_of_page
 from textbook.pipeline import BuildOptions, BuildReport, build
+from textbook.templates import compile_templates, shared_environment
 
 if TYPE_CHECKING:  # the build command never loads the watcher
     from textbook.watch import Rebuild
@@ -51,12 +52,16 @@ def make_rebuild(options: BuildOptions, log: Callable[[str], None]) -> Rebuild:
     """The dev server's rebuild: an incremental build into `options.out_dir`, with a cache kept
     in memory between rebuilds."""
     cache = BuildCache(options.root, options.out_dir)
+    is_first = [True]
 
     def rebuild(changed: frozenset[Path]) -> list[str]:
         start = time.perf_counter()
         report = build(options, cache)
         if report.is_written:
             log(f"built {len(report.pages)} pages in {(time.perf_counter() - start) * 1000:.0f} ms")
+        if is_first[0]:  # the first build may have rendered nothing: compile now, not at the first edit
+            compile_templates(shared_environment(options.root.resolve()))
+            is_first[0] = False
         return build_errors(report, options.root, options.is_strict)
     return rebuild
 
