@@ -154,6 +154,7 @@ def main() -> None:
             ("one-chapter edit (new process)", new_process, True),
             ("no-change rebuild (dev server)", dev_server, False),
             ("one-chapter edit (dev server)", dev_server, True)]
+        medians: dict[str, float] = {}
         for label, make_cache, is_editing in rows:
             runs = []
             for number in range(args.repeats):
@@ -162,6 +163,7 @@ def main() -> None:
                 runs.append(timed_build(options, make_cache))
             runs.sort(key=lambda run: run[0])
             seconds, report = runs[len(runs) // 2]
+            medians[label] = seconds
             stages = ", ".join(f"{name} {value * 1000:.0f} ms" for name, value in report.stage_seconds)
             print(f"{label + ':':33}{seconds:8.3f} s  ({full / seconds:5.1f}x faster than full; median of "
                   f"{len(runs)}: {stages})")
@@ -170,6 +172,10 @@ def main() -> None:
         print("  dev server log of those rebuilds:", "; ".join(line.split(" in ")[1] for line in builds[-args.rounds:]))
         print(f"one-chapter edit -> served page: median {latencies[len(latencies) // 2] * 1000:.0f} ms "
               f"(min {latencies[0] * 1000:.0f}, max {latencies[-1] * 1000:.0f}; {len(latencies)} edits)")
+        ratio, served = full / medians["no-change rebuild (new process)"], latencies[len(latencies) // 2]
+        print(f"goals: no-change rebuild (python build.py) {ratio:.1f}x faster than full, goal >= 20x: "
+              f"{'met' if ratio >= 20 else 'MISSED'}; one-chapter edit served in {served * 1000:.0f} ms (median), "
+              f"goal < 200 ms: {'met' if served < 0.2 else 'MISSED'}")
 
 
 if __name__ == "__main__":
