@@ -112,7 +112,8 @@ def wait_for_url(server: subprocess.Popen[str], logged: list[str]) -> str:
 def fetch(url: str) -> str:
     """The text of a page."""
     with urllib.request.urlopen(url) as response:
-        return response.read().decode("utf-8")
+        body: bytes = response.read()
+    return body.decode("utf-8")
 
 
 def listen(url: str) -> queue.Queue[str]:
