@@ -26,6 +26,14 @@ def image_files(root: Path) -> frozenset[str]:
     return frozenset(path.relative_to(root).as_posix() for path in folder.rglob("*") if path.is_file())
 
 
+def localized_images(existing: frozenset[str], folders: Iterable[str]) -> tuple[str, ...]:
+    """The files of images/ named `<name>.<folder>.<ext>` for a language folder: a page whose text is in
+    that language shows one wherever its text names `/images/.../<name>.<ext>` (sorted)."""
+    wanted = set(folders)
+    return tuple(sorted(path for path in existing if (parts := path.rsplit("/", 1)[-1].split("."))[0]
+                        and len(parts) >= 3 and parts[-2] in wanted))
+
+
 def missing_images(root: Path, chapters: Iterable[Chapter], base_url: str = "") -> list[SourceWarning]:
     """A warning at each `/images/...` reference of a chapter whose file is not in images/."""
     existing = image_files(root)

@@ -21,6 +21,7 @@ class LinkMap:
     folder_of: tuple[tuple[str, str], ...]  # (name, folder): codes and folders -> folder
     chapters: frozenset[tuple[str, str]]  # (slug, language folder)
     slugs: frozenset[str]
+    localized_images: frozenset[str] = frozenset()  # Site.localized_images
 
 
 def make_link_map(site: Site) -> LinkMap:
@@ -29,7 +30,8 @@ def make_link_map(site: Site) -> LinkMap:
     folder_of.update({lang.code: lang.folder for lang in site.languages})
     chapters = frozenset((entry.slug, entry.language) for entry in site.entries)
     return LinkMap(site.config.base_url, site.config.default_language, frozenset(folder_of),
-                   tuple(sorted(folder_of.items())), chapters, frozenset(slug for slug, _ in chapters))
+                   tuple(sorted(folder_of.items())), chapters, frozenset(slug for slug, _ in chapters),
+                   frozenset(site.localized_images))
 
 
 def section_path(links: LinkMap, language: str) -> str:
@@ -62,8 +64,10 @@ def out_path(url_path: str) -> str:
     return f"{url_path.strip('/')}/index.html".lstrip("/")
 
 
-def resolve_url(url: str, language: str, links: LinkMap) -> str:
-    """A root-relative URL with the base URL added once and chapter links mapped to `language`."""
+def resolve_url(url: str, language: str, links: LinkMap, text_language: str | None = None) -> str:
+    """A root-relative URL with the base URL added once, chapter links mapped to `language` (the page's
+    section) and images to their version for `text_language` (the language of the text; `language`
+    unless the page shows another language's text), when images/ has one."""
     if not url.startswith("/") or url.startswith("//"):
         return url
     cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
@@ -71,7 +75,17 @@ def resolve_url(url: str, language: str, links: LinkMap) -> str:
     base = links.base_url
     if base and (path == base or path.startswith(base + "/")):
         path = path[len(base):] or "/"
-    return with_base(links, map_chapter(path, language, links) or path) + rest
+    mapped = map_chapter(path, language, links) or localized_image(path, text_language or language, links)
+    return with_base(links, mapped or path) + rest
+
+
+def localized_image(path: str, language: str, links: LinkMap) -> str | None:
+    """"/images/x/fig.png" -> "/images/x/fig.ja.png" on a Japanese page when that file exists, else None."""
+    stem, dot, extension = path.rpartition(".")
+    if not dot or "/" in extension or not links.localized_images:
+        return None
+    localized = f"{stem}.{language}.{extension}"
+    return localized if localized[1:] in links.localized_images else None
 
 
 def map_chapter(path: str, language: str, links: LinkMap) -> str | None:
@@ -91,13 +105,13 @@ def map_chapter(path: str, language: str, links: LinkMap) -> str | None:
     return chapter_path(links, chosen, slug)
 
 
-def rewrite_links(html: str, language: str, links: LinkMap) -> str:
+def rewrite_links(html: str, language: str, links: LinkMap, text_language: str | None = None) -> str:
     """Every href/src/poster/data-base in the HTML's tags resolved with `resolve_url`."""
     def attribute(match: re.Match[str]) -> str:
         value = match.group(2)
         quote = value[0] if value[0] in "\"'" else ""
         inner = value[1:-1] if quote else value
-        return f"{match.group(1)}{quote}{resolve_url(inner, language, links)}{quote}"
+        return f"{match.group(1)}{quote}{resolve_url(inner, language, links, text_language)}{quote}"
 
     def tag(match: re.Match[str]) -> str:
         return URL_ATTRIBUTE.sub(attribute, match.group(0))

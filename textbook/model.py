@@ -113,6 +113,7 @@ class Site:
     entries: tuple[ChapterEntry, ...]
     demos: tuple[Demo, ...]
     outdated: tuple[tuple[str, str], ...] = ()  # (slug, folder) of translations whose original changed, sorted
+    localized_images: tuple[str, ...] = ()  # images/.../<name>.<folder>.<ext>: shown instead of <name>.<ext> in that language
 
 
 @dataclass(frozen=True)

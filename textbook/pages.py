@@ -157,11 +157,12 @@ def render_chapter(chapter: Chapter, env: jinja2.Environment, ctx: RenderContext
     if notes["fallback"] or notes["outdated"] or not all(link.is_translated for link in switcher):
         notes["translations_stylesheet_url"] = with_base(links, TRANSLATIONS_STYLESHEET)
     context.update(notes)
+    text = chapter.fallback_from or language.folder  # the language the page's text (and its figures) are in
     context.update(
-        content=Markup(rewrite_links(body.html, language.folder, links)),
+        content=Markup(rewrite_links(body.html, language.folder, links, text)),
         toc=tuple(h for h in body.headings if h.level in (2, 3)),
-        header_image=resolve_url(chapter.header_image, language.folder, links) if chapter.header_image else None,
-        header_text=Markup(rewrite_links(chapter.header_text, language.folder, links)) if chapter.header_text else None,
+        header_image=resolve_url(chapter.header_image, language.folder, links, text) if chapter.header_image else None,
+        header_text=Markup(rewrite_links(chapter.header_text, language.folder, links, text)) if chapter.header_text else None,
         translator=chapter.translator,
         translator_link=resolve_url(chapter.translator_link, language.folder, links) if chapter.translator_link else None,
         languages=switcher, alternates=tuple(link for link in switcher if link.is_translated),

@@ -15,7 +15,7 @@ from textbook.demos import load_demos, missing_fallbacks
 from textbook.discover import chapter_files, discover_chapters, unlisted_chapters
 from textbook.errors import BuildErrors, SourceError, SourceWarning, sort_errors
 from textbook.i18n import check_ui_strings, load_languages
-from textbook.images import missing_images
+from textbook.images import image_files, localized_images, missing_images
 from textbook.includes import load_include_specs
 from textbook.links import make_link_map
 from textbook.model import BookConfig, Chapter, ChapterEntry, Page, Site, SourceChapter
@@ -111,7 +111,8 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         chapters = read_all(root, sources, layout_names(root), found, cache)
     found.warnings.extend(missing_images(root, chapters, config.base_url))
     site = Site(config, languages, entries_of(sources, chapters), demos,
-                outdated_translations(chapters, cache.content_hash if cache else content_hash))
+                outdated_translations(chapters, cache.content_hash if cache else content_hash),
+                localized_images(image_files(root), [language.folder for language in languages]))
     pages_to_render = in_book_order(chapters + fallback_chapters(chapters, languages, config), config)
     optional = {name: tuple(sorted(spec.optional)) for name, spec in specs.items()}
     ctx = RenderContext(root, site, make_link_map(site), optional, specs, index_entries(site), tuple(layout_files(root)))

@@ -92,6 +92,14 @@ def edit_image(root: Path, rng: random.Random) -> None:
     write(root, f"images/extra{rng.randint(0, 2)}.png", "x")
 
 
+def toggle_localized_image(root: Path, rng: random.Random) -> None:
+    path = root / "images/dot.ja.png"
+    if path.exists():
+        path.unlink()
+    else:
+        write(root, "images/dot.ja.png", f"ja-{rng.randint(0, 9)}")
+
+
 def delete_image(root: Path, rng: random.Random) -> None:
     for path in (root / "images").glob("extra*.png"):
         path.unlink()
@@ -106,7 +114,7 @@ def change_base_url(root: Path, rng: random.Random) -> None:
 
 EDITS: list[Callable[[Path, random.Random], None]] = [
     edit_chapter_text, edit_title, edit_template, edit_ui_string, add_language, delete_chapter,
-    restore_chapter, edit_image, delete_image, change_base_url]
+    restore_chapter, edit_image, delete_image, change_base_url, toggle_localized_image]
 
 
 def files_under(folder: Path) -> list[str]:

@@ -1,6 +1,8 @@
 """Root-relative links: the base URL once, chapter links to the page's language when it exists."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from textbook.links import (
@@ -47,6 +49,24 @@ def link_map(base_url: str) -> LinkMap:
 ])
 def test_resolve_url_with_base(url: str, language: str, expected: str) -> None:
     assert resolve_url(url, language, link_map("/ml4a")) == expected
+
+
+@pytest.mark.parametrize(("url", "language", "text_language", "expected"), [
+    ("/images/f/x.png", "ja", None, "/ml4a/images/f/x.ja.png"),
+    ("/ml4a/images/f/x.png#top", "ja", None, "/ml4a/images/f/x.ja.png#top"),
+    ("/images/f/x.png", "en", None, "/ml4a/images/f/x.png"),
+    ("/images/f/x.png", "cn", None, "/ml4a/images/f/x.png"),  # no Chinese version
+    ("/images/f/x.png", "cn", "ja", "/ml4a/images/f/x.ja.png"),  # a cn page showing Japanese text
+    ("/images/f/x.png", "ja", "en", "/ml4a/images/f/x.png"),  # a ja page showing the English original
+    ("/images/f/y.png", "ja", None, "/ml4a/images/f/y.png"),
+    ("/images/f/x.ja.png", "en", None, "/ml4a/images/f/x.ja.png"),  # named outright: kept
+    ("/images/f", "ja", None, "/ml4a/images/f"),
+])
+def test_images_have_a_version_per_language(url: str, language: str, text_language: str | None, expected: str) -> None:
+    links = dataclasses.replace(link_map("/ml4a"), localized_images=frozenset({"images/f/x.ja.png"}))
+    assert resolve_url(url, language, links, text_language) == expected
+    html = f'<img src="{url}" alt="x">'
+    assert rewrite_links(html, language, links, text_language) == f'<img src="{expected}" alt="x">'
 
 
 @pytest.mark.parametrize(("url", "language", "expected"), [
