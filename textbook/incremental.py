@@ -13,20 +13,29 @@ import functools
 import hashlib
 import json
 import os
-import pickle
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib.metadata import version
 from pathlib import Path, PurePath
 from typing import Any, TypeVar
 
+from textbook.cachefiles import (
+    cache_file,
+    chapters_folder,
+    load,
+    load_chapters,
+    remove,
+    save,
+    save_chapter,
+    shard_name,
+    stamps_file,
+)
 from textbook.links import chapter_path, out_path
 from textbook.model import Chapter, ChapterEntry, Page, Site
 from textbook.sitefiles import (
     SiteRecord,
     Stamp,
     read_record,
-    replace_file,
     stamp,
     update_site,
     write_record,
@@ -34,7 +43,6 @@ from textbook.sitefiles import (
 from textbook.translation import content_hash
 from textbook.writer import Asset, write_site
 
-CACHE_VERSION = 2
 STABLE_SECONDS = 2
 RENDERING_LIBRARIES = ("markdown", "jinja2", "markupsafe", "latex2mathml", "pyyaml")
 T = TypeVar("T")
@@ -98,37 +106,6 @@ def library_versions() -> tuple[str, ...]:
     return tuple(f"{name} {version(name)}" for name in RENDERING_LIBRARIES)
 
 
-def cache_file(root: Path, out_dir: Path) -> Path:
-    """Where the cache of builds into `out_dir` lives: the book's .cache/ (git-ignored) when the
-    site is built inside the book, else beside the output folder (never inside it: it is deployed)."""
-    out = out_dir.resolve()
-    if out.is_relative_to(root.resolve()):
-        name = hashlib.blake2b(str(out).encode(), digest_size=8).hexdigest()
-        return root / ".cache" / "textbook" / f"{name}.pickle"
-    return out.parent / ".textbook-cache" / f"{out.name}.pickle"
-
-
-def shard_name(path: Path) -> str:
-    """The file in the chapters folder that keeps one chapter file's parse."""
-    return hashlib.blake2b(path.as_posix().encode(), digest_size=10).hexdigest() + ".pickle"
-
-
-def load_chapters(folder: Path) -> dict[Path, tuple[str, Any]]:
-    """Parsed chapters saved by earlier builds, one file each: chapter file -> (the key it was parsed
-    under, the result); each is still checked against its file's digest."""
-    found: dict[Path, tuple[str, Any]] = {}
-    for name in os.listdir(folder) if folder.is_dir() else []:
-        saved = load_pickle(folder / name)
-        if isinstance(saved, tuple) and len(saved) == 4 and saved[0] == CACHE_VERSION:
-            found[saved[1]] = (saved[2], saved[3])
-    return found  # a damaged entry is missing: that chapter is parsed again
-
-
-def save_chapter(folder: Path, path: Path, key: str, parsed: Any) -> None:
-    """Keep one parsed chapter for the next process (only the chapters a build parsed are written)."""
-    replace_file(folder / shard_name(path), pickle.dumps((CACHE_VERSION, path, key, parsed), protocol=pickle.HIGHEST_PROTOCOL))
-
-
 def folder_mtimes(folder: str) -> dict[str, int]:
     """The mtimes of a folder ("") and of each folder in it, by name; empty when it does not exist."""
     try:
@@ -140,15 +117,6 @@ def folder_mtimes(folder: str) -> dict[str, int]:
     except OSError:
         return {}
     return found
-
-
-def load_pickle(path: Path) -> Any:
-    """What a file of our cache folder holds (written by us, for us); None when absent or damaged."""
-    try:
-        with open(path, "rb") as file:
-            return pickle.load(file)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
-        return None
 
 
 class Recent:
@@ -182,7 +150,7 @@ class BuildCache:
         self.root = root.resolve()
         self.out_dir = out_dir
         self.path = cache_file(self.root, out_dir)
-        self._folder = self.path.with_suffix(".chapters")  # one parsed chapter per file
+        self._folder = chapters_folder(self.path)  # one parsed chapter per file
         self._chapters: dict[Path, tuple[str, Any]] = load_chapters(self._folder)  # file -> (key, parsed)
         self._hashes: dict[str, tuple[Stamp, str]] = self._load_hashes()  # file -> (stamp, digest) of stable files
         self._is_hashes_changed = False  # a stable file's digest was learned since they were saved
@@ -198,6 +166,7 @@ class BuildCache:
         self._record: SiteRecord | None = None
         self._record_stamp: Stamp | None = None
         self.content_hash = Recent(content_hash)  # of originals' bodies, for outdated_translations
+        self.problems: list[str] = []  # what went wrong with the cache itself (never the build's fault)
 
     def read_chapter(self, reader: Callable[..., T], root: Path, source: Any, layouts: Sequence[str]) -> T:
         """`reader(root, source, layouts)`, remembered by the chapter file's bytes (across processes too)."""
@@ -231,12 +200,12 @@ class BuildCache:
         file system's timestamp granularity of a read could change without changing its stamp)."""
         before = os.stat(path)
         known = self._hashes.get(path)
-        if known is not None and known[0] == (before.st_size, before.st_mtime_ns):
+        if known is not None and known[0] == (before.st_size, before.st_mtime_ns, before.st_mode):
             return known[1]
         with open(path, "rb") as file:
             file_hash = hashlib.blake2b(file.read(), digest_size=16).hexdigest()
         if time.time_ns() - before.st_mtime_ns > STABLE_SECONDS * 1_000_000_000:
-            self._hashes[path] = ((before.st_size, before.st_mtime_ns), file_hash)
+            self._hashes[path] = ((before.st_size, before.st_mtime_ns, before.st_mode), file_hash)
             self._is_hashes_changed = True
         return file_hash
 
@@ -289,17 +258,33 @@ class BuildCache:
         is_clean = record is not None and record is self._clean and out_dir == self.out_dir
         self._clean = None
         if record is not None and (is_clean or record.matches(out_dir)):
-            self.path.unlink(missing_ok=True)  # an interrupted update must not leave a record that trusts it
+            remove(self.path)  # an interrupted update must not leave a record that trusts it
             changed = [page for page in pages if page.out_path not in self._reused]
             new_record = update_site(record, changed, pages, assets, out_dir, keys)
         else:
             write_site(pages, assets, out_dir)
             new_record = SiteRecord.of(out_dir, pages, assets, keys)
-        write_record(self.path, new_record, CACHE_VERSION)
-        self._save_chapters()
         self.content_hash.next_build()
         self._pages = {page.out_path: page for page in pages}
-        self._record, self._record_stamp = new_record, stamp(self.path)
+        try:
+            write_record(self.path, new_record)
+            self._save_chapters()
+            self._record, self._record_stamp = new_record, stamp(self.path)
+        except OSError as error:  # the site is written; only the next build's head start is lost
+            self._forget(error)
+
+    def take_problems(self) -> list[str]:
+        """What went wrong with the cache since the last call (then forgotten)."""
+        problems, self.problems = self.problems, []
+        return problems
+
+    def _forget(self, error: OSError) -> None:
+        """After the cache could not be saved: trust nothing of it, and say so once."""
+        remove(self.path)
+        self._record, self._record_stamp, self._pages, self._chapters = None, None, {}, {}
+        self._parsed, self._file_hashes = set(), {}
+        self.problems.append(f"could not save the build cache ({error.strerror or error}: "
+                             f"{error.filename or self.path}); the next build starts from scratch")
 
     def _save_chapters(self) -> None:
         """Save the chapters this build parsed and the stamps of stable files; forget the chapters it did
@@ -308,22 +293,20 @@ class BuildCache:
         for path in self._parsed & read.keys():
             save_chapter(self._folder, path, *self._chapters[path])
         for path in [path for path in self._chapters if path not in read]:
-            (self._folder / shard_name(path)).unlink(missing_ok=True)
+            remove(self._folder / shard_name(path))
             del self._chapters[path]
         seen = {os.path.join(self.root, path) for path in read}
         if not self._hashes.keys() <= seen:  # a file known before was not read: deleted or unlisted
             self._hashes = {name: value for name, value in self._hashes.items() if name in seen}
             self._is_hashes_changed = True
         if self._is_hashes_changed:
-            replace_file(self.path.with_suffix(".stamps.pickle"),
-                         pickle.dumps((CACHE_VERSION, self._hashes), protocol=pickle.HIGHEST_PROTOCOL))
+            save(stamps_file(self.path), self._hashes)
         self._parsed, self._file_hashes, self._is_hashes_changed = set(), {}, False
 
     def _load_hashes(self) -> dict[str, tuple[Stamp, str]]:
         """The stamps and digests of stable chapter files saved by an earlier build."""
-        saved = load_pickle(self.path.with_suffix(".stamps.pickle"))
-        is_ours = isinstance(saved, tuple) and len(saved) == 2 and saved[0] == CACHE_VERSION and isinstance(saved[1], dict)
-        return saved[1] if is_ours else {}
+        saved = load(stamps_file(self.path))
+        return saved if isinstance(saved, dict) else {}
 
     def _current_record(self) -> SiteRecord | None:
         """The last build's record; read again when another process has built since."""
@@ -332,7 +315,7 @@ class BuildCache:
         except OSError:
             on_disk = None
         if on_disk != self._record_stamp:
-            self._record, self._record_stamp, self._pages = read_record(self.path, CACHE_VERSION), on_disk, {}
+            self._record, self._record_stamp, self._pages = read_record(self.path), on_disk, {}
         return self._record
 
     def _reusable(self, record: SiteRecord | None, target: str, key: str) -> Page | None:

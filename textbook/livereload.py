@@ -134,7 +134,9 @@ CLIENT_SCRIPT = """
     close.addEventListener("click", removeOverlay);
     const list = document.createElement("pre");
     list.className = "livereload-errors";
-    list.style.cssText = "margin:0.5rem 0 0;white-space:pre-wrap;font:inherit";
+    // every property the site's own stylesheet may give a <pre> is set, so the text stays readable
+    list.style.cssText = "margin:0.5rem 0 0;padding:0;border:0;border-radius:0;background:none;" +
+      "color:inherit;white-space:pre-wrap;font:inherit;max-height:none;overflow:visible;box-shadow:none";
     list.textContent = errors.join("\\n");
     box.append(close, title, list);
     document.body.append(box);

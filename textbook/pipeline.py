@@ -18,7 +18,7 @@ from textbook.i18n import check_ui_strings, load_languages
 from textbook.images import image_files, localized_images, missing_images
 from textbook.includes import load_include_specs
 from textbook.links import make_link_map
-from textbook.model import BookConfig, Chapter, ChapterEntry, Page, Site, SourceChapter
+from textbook.model import BookConfig, Chapter, ChapterEntry, Location, Page, Site, SourceChapter
 from textbook.pages import (
     RenderContext,
     demo_out_path,
@@ -126,6 +126,8 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
         if assets is None:
             return found.report(pages)
         (cache.write_site if cache else write_site)(pages, assets, options.out_dir)
+    if cache is not None:  # the site is written: a cache that could not be saved is only a warning
+        found.warnings.extend(SourceWarning(Location(cache.path, 1), problem) for problem in cache.take_problems())
     return found.report(pages, is_written=True)
 
 

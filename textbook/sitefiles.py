@@ -3,22 +3,22 @@ in-place update that rewrites only what changed; see incremental.py."""
 from __future__ import annotations
 
 import os
-import pickle
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from textbook.cachefiles import load, save
 from textbook.model import Page
 from textbook.writer import MARKER, MARKER_TEXT, Asset
 
-Stamp = tuple[int, int]  # (size, mtime_ns)
+Stamp = tuple[int, int, int]  # (size, mtime_ns, mode)
 
 
 def stamp(path: Path | str) -> Stamp:
-    """A file's size and modification time in nanoseconds."""
+    """A file's size, modification time in nanoseconds and mode (type and permissions)."""
     info = os.stat(path)
-    return info.st_size, info.st_mtime_ns
+    return info.st_size, info.st_mtime_ns, info.st_mode
 
 
 @dataclass(frozen=True)
@@ -51,14 +51,14 @@ class SiteRecord:
             return bool(self.folders) and all(
                 os.stat(f"{folder}/{name}").st_mtime_ns == mtime for name, mtime in self.folders.items()) and all(
                 stamp(f"{folder}/{name}") == recorded for name, recorded in self.files.items())
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a name no file can have (a NUL in a damaged record)
             return False
 
     def is_intact(self, out_dir: Path, name: str) -> bool:
         """True when a recorded output file is still the one written."""
         try:
             return name in self.files and stamp(os.path.join(out_dir, name)) == self.files[name]
-        except OSError:
+        except (OSError, ValueError):
             return False
 
 
@@ -79,24 +79,20 @@ def folder_stamps(out_dir: Path, names: Iterable[str]) -> dict[str, int]:
     return {name: os.stat(f"{folder}/{name}" if name else folder).st_mtime_ns for name in sorted(names)}
 
 
-def read_record(path: Path, version: int) -> SiteRecord | None:
-    """The record saved at `path`, or None when absent, unreadable or of another version."""
-    try:
-        with open(path, "rb") as file:
-            data = pickle.load(file)  # a file of our cache folder, written by write_record
-        if not isinstance(data, dict) or data.get("version") != version:
-            return None
-        return SiteRecord(data["files"], data["pages"], data["keys"], data["assets"], data["folders"])
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError, TypeError, ValueError):
+def read_record(path: Path) -> SiteRecord | None:
+    """The record saved at `path`, or None when absent, damaged or of another version."""
+    data = load(path)
+    parts = ("files", "pages", "keys", "assets", "folders")
+    if not isinstance(data, dict) or not all(isinstance(data.get(part), dict) for part in parts):
         return None
+    return SiteRecord(*(data[part] for part in parts))
 
 
-def write_record(path: Path, record: SiteRecord, version: int) -> None:
+def write_record(path: Path, record: SiteRecord) -> None:
     """Save a record (atomically: a reader sees the old one or the new one). Pickled: the dev server
     saves it after every rebuild, and JSON took ~15 ms for a 1000-page site where pickle takes ~2."""
-    data = {"version": version, "files": dict(record.files), "pages": dict(record.pages),
-            "keys": dict(record.keys), "assets": dict(record.assets), "folders": dict(record.folders)}
-    replace_file(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    save(path, {"files": dict(record.files), "pages": dict(record.pages), "keys": dict(record.keys),
+                "assets": dict(record.assets), "folders": dict(record.folders)})
 
 
 def replace_file(target: Path, data: bytes) -> None:

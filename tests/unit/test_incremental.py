@@ -14,7 +14,8 @@ from textbook import incremental, pipeline
 from textbook.chapters import read_chapter
 from textbook.cli import main
 from textbook.i18n import UI_KEYS
-from textbook.incremental import BuildCache, cache_file, canonical, digest, shard_name
+from textbook.cachefiles import cache_file, chapters_folder, save, shard_name, stamps_file
+from textbook.incremental import BuildCache, canonical, digest
 from textbook.model import SourceChapter
 from textbook.pipeline import BuildOptions, build
 
@@ -321,7 +322,7 @@ def test_the_chapter_cache_follows_the_chapters(tmp_path: Path, monkeypatch: pyt
     out = tmp_path / "site"
     age_chapters(root)
     assert build(BuildOptions(root, out, jobs=1), BuildCache(root, out)).is_written
-    folder = cache_file(root, out).with_suffix(".chapters")
+    folder = chapters_folder(cache_file(root, out))
     assert len(list(folder.iterdir())) == 5
     before = {path.name: path.stat().st_mtime_ns for path in folder.iterdir()}
     edit_chapter_text(root, random.Random(0))
@@ -353,3 +354,88 @@ def test_a_warm_cache_sees_chapter_files_come_and_go(tmp_path: Path) -> None:
     write(root, "chapters/de/_language.yaml", "name: Deutsch\nui:\n  contents: Inhalt\n")
     assert build(BuildOptions(root, out, jobs=1), cache).is_written
     assert_same_as_clean(root, out, tmp_path)
+
+
+def flip_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def first_file(folder: Path) -> Path:
+    return sorted(folder.iterdir())[0]
+
+
+def reword_chapters(record: Path) -> None:
+    """Change a word inside every saved chapter, keeping each a valid pickle of the right shape."""
+    for path in chapters_folder(record).iterdir():
+        path.write_bytes(path.read_bytes().replace(b"Some text.", b"Sore text."))
+
+
+@pytest.mark.parametrize("damage", [
+    lambda record: flip_byte(record),
+    lambda record: flip_byte(stamps_file(record)),
+    lambda record: flip_byte(first_file(chapters_folder(record))),
+    lambda record: record.write_bytes(record.read_bytes()[:10]),
+    lambda record: first_file(chapters_folder(record)).write_bytes(b"garbage"),
+    lambda record: save(record, {"files": {"intro/index\0html": (1, 2, 3)}, "pages": {}, "keys": {}, "assets": {},
+                                 "folders": {"": 1}}),
+    lambda record: save(first_file(chapters_folder(record)), ("not", "a", "chapter")),
+    lambda record: save(record, ["a list, not a record"]),
+    reword_chapters,
+], ids=["record byte", "stamps byte", "chapter byte", "record cut", "chapter garbage", "record with a NUL",
+        "chapter of another shape", "record of another shape", "chapter text changed"])
+def test_a_damaged_cache_is_never_trusted(tmp_path: Path, damage: Callable[[Path], object]) -> None:
+    root = make_book(tmp_path / "book")
+    out = tmp_path / "site"
+    age_chapters(root)
+    for _ in range(2):  # the second build saves the stamps of the (old) chapter files
+        assert build(BuildOptions(root, out, jobs=1), BuildCache(root, out)).is_written
+    record = cache_file(root, out)
+    damage(record)
+    (out / "middle/index.html").unlink()
+    report = build(BuildOptions(root, out, jobs=1), BuildCache(root, out))
+    assert report.is_written and not report.warnings
+    assert_same_as_clean(root, out, tmp_path)
+
+
+@pytest.mark.parametrize("obstacle", [
+    lambda record: (shutil.rmtree(chapters_folder(record)), chapters_folder(record).write_text("x")),
+    lambda record: (record.unlink(), record.mkdir()),
+    lambda record: (stamps_file(record).unlink(), stamps_file(record).mkdir()),
+    lambda record: record.with_name(f".{record.name}.partial").mkdir(),
+], ids=["file for the chapters folder", "folder for the record", "folder for the stamps", "folder for a partial"])
+def test_cache_files_in_the_way_are_replaced(tmp_path: Path, obstacle: Callable[[Path], object]) -> None:
+    root = make_book(tmp_path / "book")
+    out = tmp_path / "site"
+    age_chapters(root)
+    for _ in range(2):
+        assert build(BuildOptions(root, out, jobs=1), BuildCache(root, out)).is_written
+    obstacle(cache_file(root, out))
+    edit_chapter_text(root, random.Random(3))
+    report = build(BuildOptions(root, out, jobs=1), BuildCache(root, out))
+    assert report.is_written and not report.warnings
+    assert_same_as_clean(root, out, tmp_path)
+    assert build(BuildOptions(root, out, jobs=1), BuildCache(root, out)).is_written  # and the cache works again
+    assert cache_file(root, out).is_file()
+
+
+def test_a_cache_that_cannot_be_saved_is_a_warning(tmp_path: Path) -> None:
+    root = make_book(tmp_path / "book")
+    out = root / "_site"
+    (root / ".cache").write_text("not a folder: someone else's file", encoding="utf-8")
+    report = build(BuildOptions(root, out, jobs=1), BuildCache(root, out))
+    assert report.is_written
+    assert [w.message.split(" (")[0] for w in report.warnings] == ["could not save the build cache"]
+    assert "the next build starts from scratch" in report.warnings[0].message
+    assert (root / ".cache").read_text(encoding="utf-8").startswith("not a folder")
+    assert_same_as_clean(root, out, tmp_path)
+
+
+def test_permissions_of_the_site_are_restored(tmp_path: Path) -> None:
+    root = make_book(tmp_path / "book")
+    out = tmp_path / "site"
+    assert build(BuildOptions(root, out, jobs=1), BuildCache(root, out)).is_written
+    (out / "middle/index.html").chmod(0o600)
+    assert build(BuildOptions(root, out, jobs=1), BuildCache(root, out)).is_written
+    assert (out / "middle/index.html").stat().st_mode & 0o777 == (out / "intro/index.html").stat().st_mode & 0o777
