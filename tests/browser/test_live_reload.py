@@ -23,6 +23,18 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 INTRO = "---\ntitle: Intro\n---\n{text}\n\nGo to [the next chapter](/next/).\n"
 OVERLAY = "#__livereload-overlay"
+# The WCAG contrast ratio of the overlay's error text against what is behind it (its own background,
+# or the overlay's when it has none).
+CONTRAST_OF_ERRORS = """() => {
+  const box = document.getElementById("__livereload-overlay"), text = box.querySelector("pre");
+  const rgba = (color) => color.match(/[\\d.]+/g).map(Number);
+  const backgroundOf = (el) => { const c = rgba(getComputedStyle(el).backgroundColor); return c[3] === 0 ? null : c; };
+  const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const [light, dark] = [luminance(rgba(getComputedStyle(text).color)),
+                         luminance(backgroundOf(text) || backgroundOf(box))].sort((a, b) => b - a);
+  return (light + 0.05) / (dark + 0.05);
+}"""
 
 
 def write_book(root: Path) -> Path:
@@ -82,7 +94,7 @@ def edit(root: Path, text: str) -> float:
     return time.perf_counter()
 
 
-def test_page_reloads_shows_errors_and_recovers(served_book: tuple[Path, str], page: Any) -> None:
+def test_page_reloads_shows_errors_and_recovers(served_book: tuple[Path, str], page: Any, artifacts: Path) -> None:
     root, url = served_book
     page.goto(url + "intro/")
     assert "First version." in page.inner_text("main")
@@ -99,6 +111,8 @@ def test_page_reloads_shows_errors_and_recovers(served_book: tuple[Path, str], p
     assert "chapters/en/intro.md:4:" in overlay.inner_text()
     assert 'unknown include "nope.html"' in overlay.inner_text()
     assert "Second version." in page.inner_text("main")  # the last good build is still served
+    assert page.evaluate(CONTRAST_OF_ERRORS) >= 4.5, "the errors must be readable over the site's own styles"
+    overlay.screenshot(path=str(artifacts / "live-reload-overlay.png"))
 
     page.reload()  # a page opened while the build is broken sees the errors too
     page.wait_for_selector(OVERLAY, state="visible", timeout=20_000)
