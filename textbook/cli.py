@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -90,8 +91,22 @@ def run_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(failure_summary(report, args.strict), file=err)
         return EXIT_ERRORS
     shown = display_path(out_dir)
-    print(f"Built {len(report.pages)} pages in {seconds:.1f} s -> {shown}/ (serve it with: python build.py serve, then open http://127.0.0.1:8000/)", file=out)
+    home_url = next((page.url for page in report.pages if page.out_path == "index.html"), "/")
+    print(f"Built {len(report.pages)} pages in {seconds:.1f} s -> {shown}/ (serve it with: {serve_command(args)}, "
+          f"then open http://127.0.0.1:8000{home_url})", file=out)
     return EXIT_OK
+
+
+def serve_command(args: argparse.Namespace) -> str:
+    """The `serve` command that serves what this build wrote (the same book, output folder and base URL)."""
+    words = ["python", "build.py", "serve"]
+    if args.root.resolve() != Path.cwd():
+        words += ["--root", display_path(args.root)]
+    if args.out is not None:
+        words += ["--out", display_path(args.out)]
+    if args.base_url is not None:
+        words += ["--base-url", args.base_url]
+    return shlex.join(words)
 
 
 def print_problems(report: BuildReport, root: Path, err: TextIO) -> None:

@@ -9,12 +9,19 @@ from sitebook import book_files, write_book
 from textbook.cli import main
 
 
-def test_success_says_where_to_open_the_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_success_says_where_to_open_the_site(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_book(tmp_path / "book")
-    assert main(["--root", str(root), "--out", str(tmp_path / "out")]) == 0
+    assert main(["--root", str(root), "--out", str(tmp_path / "my out")]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Built 6 pages in ") and out.rstrip().endswith(f"{tmp_path}/out/ (serve it with: python build.py serve, then open http://127.0.0.1:8000/)")
+    assert out.startswith("Built 6 pages in ") and out.rstrip().endswith(
+        f"{tmp_path}/my out/ (serve it with: python build.py serve --root {tmp_path}/book --out '{tmp_path}/my out', "
+        "then open http://127.0.0.1:8000/)")
     assert "index.html" not in out  # opened as a file, the root-relative links break
+    monkeypatch.chdir(root)
+    assert main(["--base-url", "/ml4a"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith(
+        "(serve it with: python build.py serve --base-url /ml4a, then open http://127.0.0.1:8000/ml4a/)")
 
 
 def test_build_subcommand_is_the_default(tmp_path: Path) -> None:
