@@ -117,6 +117,11 @@ class DevHTTPServer(ThreadingHTTPServer):
         self.is_stopping = threading.Event()
 
 
+def parse_tags(header: str) -> set[str]:
+    """The entity tags of an If-None-Match header ("*" included as is)."""
+    return {part.strip().removeprefix("W/") for part in header.split(",") if part.strip()}
+
+
 class DevRequestHandler(BaseHTTPRequestHandler):
     """GET and HEAD for site files, redirects, 404s and the live-reload event stream."""
 
@@ -158,20 +163,35 @@ class DevRequestHandler(BaseHTTPRequestHandler):
 
     def _send_file(self, path: Path, status: HTTPStatus, send_body: bool) -> None:
         try:
+            info = path.stat()
             body = path.read_bytes()
         except OSError:  # replaced by a build between resolving and reading
             self._send_bytes(PLAIN_404, "text/html; charset=utf-8", HTTPStatus.NOT_FOUND, send_body)
             return
         kind = content_type(path)
-        if kind.startswith("text/html"):
-            body = inject_client(body, self.server.hub.token)
-        self._send_bytes(body, kind, status, send_body)
+        if kind.startswith("text/html"):  # never cached: it carries the build's token
+            self._send_bytes(inject_client(body, self.server.hub.token), kind, status, send_body)
+            return
+        # Anything else is revalidated on each use: a reload after a rebuild gets "304 Not Modified"
+        # for the images, scripts and data it already has, instead of all of them again.
+        tag = f'"{info.st_size:x}-{info.st_mtime_ns:x}"'
+        wanted = parse_tags(self.headers.get("If-None-Match", ""))
+        if status == HTTPStatus.OK and (tag in wanted or "*" in wanted):
+            self._send_bytes(b"", kind, HTTPStatus.NOT_MODIFIED, False, tag)
+        else:
+            self._send_bytes(body, kind, status, send_body, tag if status == HTTPStatus.OK else None)
 
-    def _send_bytes(self, body: bytes, kind: str, status: HTTPStatus, send_body: bool) -> None:
+    def _send_bytes(self, body: bytes, kind: str, status: HTTPStatus, send_body: bool,
+                    tag: str | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
+        if status != HTTPStatus.NOT_MODIFIED:
+            self.send_header("Content-Length", str(len(body)))
+        if tag is None:
+            self.send_header("Cache-Control", "no-store")
+        else:
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("ETag", tag)
         self.end_headers()
         if send_body:
             self.wfile.write(body)

@@ -64,10 +64,10 @@ def port_of(server: DevServer) -> int:
     return int(server.url.split(":")[2].split("/")[0])
 
 
-def raw_request(port: int, target: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+def raw_request(port: int, target: str, method: str = "GET", extra: str = "") -> tuple[int, dict[str, str], bytes]:
     """Send the request target byte for byte (no client-side normalization); read the reply."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
-        conn.sendall(f"{method} {target} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".encode("latin-1"))
+        conn.sendall(f"{method} {target} HTTP/1.0\r\nHost: 127.0.0.1\r\n{extra}\r\n".encode("latin-1"))
         data = b""
         while chunk := conn.recv(65536):
             data += chunk
@@ -117,6 +117,24 @@ def test_folder_serves_its_index_with_the_reload_script(server: DevServer, site:
     assert "日本語".encode() in body
     assert body.index(b"new EventSource") < body.index(b"</BODY>")
     assert b"EventSource" not in (site / "ja/intro/index.html").read_bytes()
+
+
+def test_files_are_revalidated_and_pages_never_cached(server: DevServer, site: Path) -> None:
+    """A reload after a rebuild asks again for every file; unchanged ones come back as 304, empty."""
+    port = port_of(server)
+    status, headers, body = raw_request(port, "/ml4a/img.png")
+    tag = headers["etag"]
+    assert (status, headers["cache-control"], body) == (200, "no-cache", b"png")
+    for asked in (tag, f"W/{tag}", f'"other", {tag}', "*"):
+        status, headers, body = raw_request(port, "/ml4a/img.png", extra=f"If-None-Match: {asked}\r\n")
+        assert (status, headers["etag"], body) == (304, tag, b"")
+    (site / "img.png").write_bytes(b"new png")
+    status, headers, body = raw_request(port, "/ml4a/img.png", extra=f"If-None-Match: {tag}\r\n")
+    assert (status, body) == (200, b"new png") and headers["etag"] != tag
+    status, headers, _ = raw_request(port, "/ml4a/ja/intro/", extra="If-None-Match: *\r\n")
+    assert (status, headers["cache-control"]) == (200, "no-store") and "etag" not in headers
+    status, headers, _ = raw_request(port, "/ml4a/nope.png", extra="If-None-Match: *\r\n")
+    assert (status, headers["cache-control"]) == (404, "no-store")
 
 
 def test_head_sends_headers_without_body(server: DevServer) -> None:
