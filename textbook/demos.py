@@ -3,7 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textbook.errors import BuildErrors, SourceError, SourceWarning, read_each, read_source
+from textbook.errors import (
+    BuildErrors,
+    SourceError,
+    SourceWarning,
+    read_each,
+    read_source,
+)
 from textbook.i18n import find_key_line
 from textbook.model import Demo, Location
 from textbook.yamlfile import (

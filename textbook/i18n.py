@@ -6,7 +6,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from textbook.errors import BuildErrors, SourceError, SourceWarning, read_each, read_source
+from textbook.errors import (
+    BuildErrors,
+    SourceError,
+    SourceWarning,
+    read_each,
+    read_source,
+)
 from textbook.model import BookConfig, Language, Location
 from textbook.yamlfile import (
     check_keys,

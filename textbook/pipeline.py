@@ -18,7 +18,15 @@ from textbook.i18n import check_ui_strings, load_languages
 from textbook.images import image_files, localized_images, missing_images
 from textbook.includes import load_include_specs
 from textbook.links import make_link_map
-from textbook.model import BookConfig, Chapter, ChapterEntry, Location, Page, Site, SourceChapter
+from textbook.model import (
+    BookConfig,
+    Chapter,
+    ChapterEntry,
+    Location,
+    Page,
+    Site,
+    SourceChapter,
+)
 from textbook.pages import (
     RenderContext,
     demo_out_path,
