@@ -62,8 +62,24 @@ def make_rebuild(options: BuildOptions, log: Callable[[str], None]) -> Rebuild:
         if is_first[0]:  # the first build may have rendered nothing: compile now, not at the first edit
             compile_templates(shared_environment(options.root.resolve()))
             is_first[0] = False
+            note = None if report.is_written else other_base_url(options, cache.built_home_url())
+            if note:
+                log(note)
         return build_errors(report, options.root, options.is_strict)
     return rebuild
+
+
+def other_base_url(options: BuildOptions, built_home_url: str | None) -> str | None:
+    """A note when the site served after a failed build was built for another base URL than the
+    server's (its links and styles break until the book builds); None otherwise."""
+    try:
+        home_url = load_config(options.root / "book.yaml", options.base_url).base_url + "/"
+    except (SourceError, BuildErrors):
+        return None  # the build's own errors say it
+    if built_home_url is None or built_home_url == home_url:
+        return None
+    return (f"note: the last good build was made for the base URL {built_home_url}, not {home_url}: "
+            "its links and styles will work again once the book builds")
 
 
 def run_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

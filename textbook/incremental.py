@@ -273,6 +273,12 @@ class BuildCache:
         except OSError as error:  # the site is written; only the next build's head start is lost
             self._forget(error)
 
+    def built_home_url(self) -> str | None:
+        """The URL of the home page of the site the last build wrote (its base URL, then "/"), if known."""
+        record = self._current_record()
+        entry = record.pages.get("index.html") if record is not None else None
+        return entry[0] if entry else None
+
     def take_problems(self) -> list[str]:
         """What went wrong with the cache since the last call (then forgotten)."""
         problems, self.problems = self.problems, []

@@ -9,8 +9,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sitebook import write_book
 
 from textbook.cli import main
+from textbook.devtools import make_rebuild
+from textbook.incremental import BuildCache
+from textbook.pipeline import BuildOptions, build
 from textbook.livereload import LiveReloadHub, inject_client
 from textbook.serve import (
     DevServer,
@@ -447,3 +451,16 @@ def test_book_yaml_saved_by_renaming_keeps_being_watched(book: Path) -> None:
     finally:
         finish()
     assert any(book / "book.yaml" in changed for changed in calls)
+
+
+def test_a_broken_start_says_when_the_served_site_has_another_base_url(tmp_path: Path) -> None:
+    root = write_book(tmp_path / "book")
+    out = tmp_path / "site"
+    assert build(BuildOptions(root, out), BuildCache(root, out)).is_written  # at the domain root
+    (root / "chapters/en/intro.md").write_text("---\ntitle: x\n---\n{% include nope.html %}\n", encoding="utf-8")
+    for base_url, expected in (("/ml4a", ["note: the last good build was made for the base URL /, not /ml4a/: "
+                                          "its links and styles will work again once the book builds"]),
+                               (None, [])):
+        logged: list[str] = []
+        assert make_rebuild(BuildOptions(root, out, base_url), logged.append)(frozenset())
+        assert logged == expected
