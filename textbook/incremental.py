@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from textbook.cachefiles import (
     cache_file,
     chapters_folder,
+    folder_digest,
     load,
     load_chapters,
     remove,
@@ -40,7 +41,7 @@ from textbook.sitefiles import (
     update_site,
     write_record,
 )
-from textbook.translation import content_hash
+from textbook.templates import templates_digest
 from textbook.writer import Asset, write_site
 
 STABLE_SECONDS = 2
@@ -83,15 +84,6 @@ def site_text(site: Site) -> str:
     return f"{dataclasses.replace(site, entries=())!r}\n{entries}"
 
 
-def folder_digest(folder: Path, pattern: str = "*") -> str:
-    """A digest of every file's path and bytes under a folder."""
-    hasher = hashlib.blake2b(digest_size=16)
-    for path in sorted(folder.rglob(pattern)) if folder.is_dir() else []:
-        if path.is_file() and "__pycache__" not in path.parts:
-            hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return hasher.hexdigest()
-
-
 @functools.cache
 def code_digest() -> str:
     """The compiler's code, read once per process: the code that runs is the code imported at
@@ -119,27 +111,6 @@ def folder_mtimes(folder: str) -> dict[str, int]:
     return found
 
 
-class Recent:
-    """A memo of a one-argument function that keeps the results the last two builds asked for (the dev
-    server would otherwise keep every version of every edited chapter)."""
-
-    def __init__(self, function: Callable[[str], str]) -> None:
-        self.function = function
-        self.current: dict[str, str] = {}
-        self.previous: dict[str, str] = {}
-
-    def __call__(self, argument: str) -> str:
-        result = self.current.get(argument)
-        if result is None:
-            result = self.previous.get(argument)
-            self.current[argument] = result = self.function(argument) if result is None else result
-        return result
-
-    def next_build(self) -> None:
-        """Forget what no build since the one before the last asked for."""
-        self.previous, self.current = self.current, {}
-
-
 class BuildCache:
     """What the last build into one output folder was made from (loaded from and saved to disk).
 
@@ -165,7 +136,6 @@ class BuildCache:
         self._clean: SiteRecord | None = None  # the record, when split() found the folder exactly as it says
         self._record: SiteRecord | None = None
         self._record_stamp: Stamp | None = None
-        self.content_hash = Recent(content_hash)  # of originals' bodies, for outdated_translations
         self.problems: list[str] = []  # what went wrong with the cache itself (never the build's fault)
 
     def read_chapter(self, reader: Callable[..., T], root: Path, source: Any, layouts: Sequence[str]) -> T:
@@ -218,7 +188,7 @@ class BuildCache:
         # canonical(). The link map is made from the Site alone (by the code digested here), so it
         # adds nothing but time.
         site_key = digest(code_digest(), library_versions(),
-                          folder_digest(self.root / "templates"), site_text(context.site),
+                          templates_digest(self.root), site_text(context.site),
                           context.optional_params, context.specs)
         self._site_key = site_key
         reused: list[Page] = []
@@ -264,7 +234,6 @@ class BuildCache:
         else:
             write_site(pages, assets, out_dir)
             new_record = SiteRecord.of(out_dir, pages, assets, keys)
-        self.content_hash.next_build()
         self._pages = {page.out_path: page for page in pages}
         try:
             write_record(self.path, new_record)

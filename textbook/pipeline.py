@@ -39,7 +39,7 @@ from textbook.pages import (
 )
 from textbook.render_pool import render_chapters
 from textbook.templates import layout_names, shared_environment
-from textbook.translation import content_hash, fallback_chapters, outdated_translations
+from textbook.translation import fallback_chapters, outdated_translations
 from textbook.writer import check_out_dir, collect_assets, write_site
 
 if TYPE_CHECKING:
@@ -117,10 +117,11 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
     found.warnings.extend(unlisted_chapters(root, config, files) + check_ui_strings(root, languages) + missing_fallbacks(root, demos))
     with found.stage("front matter"):
         chapters = read_all(root, sources, layout_names(root), found, cache)
-    found.warnings.extend(missing_images(root, chapters, config.base_url))
+    images = image_files(root)
+    found.warnings.extend(missing_images(root, chapters, images, config.base_url))
     site = Site(config, languages, entries_of(sources, chapters), demos,
-                outdated_translations(chapters, cache.content_hash if cache else content_hash),
-                localized_images(image_files(root), [language.folder for language in languages]))
+                outdated_translations(chapters),
+                localized_images(images, [language.folder for language in languages]))
     pages_to_render = in_book_order(chapters + fallback_chapters(chapters, languages, config), config)
     optional = {name: tuple(sorted(spec.optional)) for name, spec in specs.items()}
     ctx = RenderContext(root, site, make_link_map(site), optional, specs, index_entries(site), tuple(layout_files(root)))

@@ -9,9 +9,10 @@ say) does not make the translations outdated; editing its text does.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from textbook.frontmatter import normalize_newlines
@@ -48,6 +49,12 @@ def body_of(text: str) -> str:
     return text[closing.end() + 1:] if closing else text
 
 
+@functools.lru_cache(maxsize=4096)  # the dev server asks again for every unchanged original at each rebuild
+def original_hash(body: str) -> str:
+    """content_hash of an original's body, remembered per text."""
+    return content_hash(body)
+
+
 def file_hash(text: str) -> str:
     """The content hash of a whole chapter file's text."""
     return content_hash(body_of(text))
@@ -59,10 +66,8 @@ def parse_source(value: str | None) -> SourceVersion | None:
     return SourceVersion(found["folder"], found["hash"]) if found else None
 
 
-def outdated_translations(chapters: Sequence[Chapter],
-                          hash_body: Callable[[str], str] = content_hash) -> tuple[tuple[str, str], ...]:
-    """(slug, folder) of every chapter whose recorded original now has another content hash, sorted;
-    `hash_body` is content_hash or a memo of it."""
+def outdated_translations(chapters: Sequence[Chapter]) -> tuple[tuple[str, str], ...]:
+    """(slug, folder) of every chapter whose recorded original now has another content hash, sorted."""
     bodies = {(c.source.slug, c.source.language): c.body for c in chapters if c.fallback_from is None}
     hashes: dict[tuple[str, str], str] = {}  # only the originals some translation names are hashed
     outdated = []
@@ -74,7 +79,7 @@ def outdated_translations(chapters: Sequence[Chapter],
         if key not in bodies:
             continue
         if key not in hashes:
-            hashes[key] = hash_body(bodies[key])
+            hashes[key] = original_hash(bodies[key])
         if hashes[key] != version.hash:
             outdated.append((chapter.source.slug, chapter.source.language))
     return tuple(sorted(outdated))
