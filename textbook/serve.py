@@ -162,24 +162,24 @@ class DevRequestHandler(BaseHTTPRequestHandler):
             self._send_bytes(PLAIN_404, "text/html; charset=utf-8", HTTPStatus.NOT_FOUND, send_body)
 
     def _send_file(self, path: Path, status: HTTPStatus, send_body: bool) -> None:
+        kind = content_type(path)
+        # A page is never cached: it carries the build's token. Any other file is revalidated on each
+        # use: a reload after a rebuild gets "304 Not Modified" for what it already has.
+        is_cached = status == HTTPStatus.OK and not kind.startswith("text/html")
         try:
             info = path.stat()
+            tag = f'"{info.st_size:x}-{info.st_mtime_ns:x}"' if is_cached else None
+            wanted = parse_tags(self.headers.get("If-None-Match", ""))
+            if tag is not None and (tag in wanted or "*" in wanted):
+                self._send_bytes(b"", kind, HTTPStatus.NOT_MODIFIED, False, tag)
+                return
             body = path.read_bytes()
         except OSError:  # replaced by a build between resolving and reading
             self._send_bytes(PLAIN_404, "text/html; charset=utf-8", HTTPStatus.NOT_FOUND, send_body)
             return
-        kind = content_type(path)
-        if kind.startswith("text/html"):  # never cached: it carries the build's token
-            self._send_bytes(inject_client(body, self.server.hub.token), kind, status, send_body)
-            return
-        # Anything else is revalidated on each use: a reload after a rebuild gets "304 Not Modified"
-        # for the images, scripts and data it already has, instead of all of them again.
-        tag = f'"{info.st_size:x}-{info.st_mtime_ns:x}"'
-        wanted = parse_tags(self.headers.get("If-None-Match", ""))
-        if status == HTTPStatus.OK and (tag in wanted or "*" in wanted):
-            self._send_bytes(b"", kind, HTTPStatus.NOT_MODIFIED, False, tag)
-        else:
-            self._send_bytes(body, kind, status, send_body, tag if status == HTTPStatus.OK else None)
+        if kind.startswith("text/html"):
+            body = inject_client(body, self.server.hub.token)
+        self._send_bytes(body, kind, status, send_body, tag)
 
     def _send_bytes(self, body: bytes, kind: str, status: HTTPStatus, send_body: bool,
                     tag: str | None = None) -> None:
