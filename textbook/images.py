@@ -34,9 +34,10 @@ def localized_images(existing: frozenset[str], folders: Iterable[str]) -> tuple[
                         and len(parts) >= 3 and parts[-2] in wanted))
 
 
-def missing_images(root: Path, chapters: Iterable[Chapter], base_url: str = "") -> list[SourceWarning]:
-    """A warning at each `/images/...` reference of a chapter whose file is not in images/."""
-    existing = image_files(root)
+def missing_images(root: Path, chapters: Iterable[Chapter], existing: frozenset[str],
+                   base_url: str = "") -> list[SourceWarning]:
+    """A warning at each `/images/...` reference of a chapter whose file is not in images/ (`existing`,
+    from image_files)."""
     prefix = base_url.rstrip("/")
     warnings: list[SourceWarning] = []
     for chapter in chapters:
