@@ -1,4 +1,5 @@
-"""The build cache's files (see incremental.py): where they live, and how they are written and read.
+"""The build cache's files (see incremental.py): where they live, and how they are written and read;
+and the digest of a folder, which keys caches.
 
 Every file is written by us, for us: a pickle behind a digest of its bytes, replaced atomically.
 A file that is missing, damaged or of another version reads as None, so the build goes on
@@ -15,6 +16,16 @@ from typing import Any
 
 CACHE_VERSION = 3
 _DIGEST_SIZE = 16
+
+
+def folder_digest(folder: Path, pattern: str = "*") -> str:
+    """A digest of the path and bytes of every file under a folder (`pattern` picks them; bytecode
+    caches are skipped)."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for path in sorted(folder.rglob(pattern)) if folder.is_dir() else []:
+        if path.is_file() and "__pycache__" not in path.parts:
+            hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return hasher.hexdigest()
 
 
 def cache_file(root: Path, out_dir: Path) -> Path:

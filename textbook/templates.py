@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from typing import Any, NoReturn
 
 import jinja2
 
+from textbook.cachefiles import folder_digest
 from textbook.demos import demo_name
 from textbook.errors import SourceError, read_source
 from textbook.model import Demo, Location
@@ -88,12 +88,7 @@ def _environment(root: Path, digest: str) -> jinja2.Environment:
 
 def templates_digest(root: Path) -> str:
     """A digest of the names and bytes of every file under templates/ (a few small files)."""
-    hasher = hashlib.blake2b(digest_size=16)
-    folder = root / TEMPLATES
-    for path in sorted(folder.rglob("*"), key=str) if folder.is_dir() else []:
-        if path.is_file():
-            hasher.update(f"{path.relative_to(folder).as_posix()}\0{path.stat().st_size}\0".encode() + path.read_bytes())
-    return hasher.hexdigest()
+    return folder_digest(root / TEMPLATES)
 
 
 def compile_templates(env: jinja2.Environment) -> None:
