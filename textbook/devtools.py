@@ -52,16 +52,17 @@ def make_rebuild(options: BuildOptions, log: Callable[[str], None]) -> Rebuild:
     """The dev server's rebuild: an incremental build into `options.out_dir`, with a cache kept
     in memory between rebuilds."""
     cache = BuildCache(options.root, options.out_dir)
-    is_first = [True]
+    is_first = True
 
     def rebuild(changed: frozenset[Path]) -> list[str]:
+        nonlocal is_first
         start = time.perf_counter()
         report = build(options, cache)
         if report.is_written:
             log(f"built {len(report.pages)} pages in {(time.perf_counter() - start) * 1000:.0f} ms")
-        if is_first[0]:  # the first build may have rendered nothing: compile now, not at the first edit
+        if is_first:  # the first build may have rendered nothing: compile now, not at the first edit
             compile_templates(shared_environment(options.root.resolve()))
-            is_first[0] = False
+            is_first = False
             note = None if report.is_written else other_base_url(options, cache.built_home_url())
             if note:
                 log(note)
