@@ -98,6 +98,12 @@ def library_versions() -> tuple[str, ...]:
     return tuple(f"{name} {version(name)}" for name in RENDERING_LIBRARIES)
 
 
+def is_stable(mtime_ns: int) -> bool:
+    """True when a file or folder was last changed more than STABLE_SECONDS ago: a change made now
+    gets another mtime, even on file systems whose timestamps are coarse."""
+    return time.time_ns() - mtime_ns > STABLE_SECONDS * 1_000_000_000
+
+
 def folder_mtimes(folder: str) -> dict[str, int]:
     """The mtimes of a folder ("") and of each folder in it, by name; empty when it does not exist."""
     try:
@@ -160,8 +166,7 @@ class BuildCache:
             listed: T = self._listing[1]
             return listed
         result = lister(root)
-        is_stable = all(time.time_ns() - mtime > STABLE_SECONDS * 1_000_000_000 for mtime in mtimes.values())
-        self._listing = (mtimes, result) if mtimes and is_stable else None
+        self._listing = (mtimes, result) if mtimes and all(map(is_stable, mtimes.values())) else None
         return result
 
     def _hash_of(self, path: str) -> str:
@@ -174,7 +179,7 @@ class BuildCache:
             return known[1]
         with open(path, "rb") as file:
             file_hash = hashlib.blake2b(file.read(), digest_size=16).hexdigest()
-        if time.time_ns() - before.st_mtime_ns > STABLE_SECONDS * 1_000_000_000:
+        if is_stable(before.st_mtime_ns):
             self._hashes[path] = ((before.st_size, before.st_mtime_ns, before.st_mode), file_hash)
             self._is_hashes_changed = True
         return file_hash
