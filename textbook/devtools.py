@@ -15,7 +15,7 @@ from textbook.errors import BuildErrors, SourceError
 from textbook.incremental import BuildCache
 from textbook.locate import origin_of_page
 from textbook.pipeline import BuildOptions, BuildReport, build
-from textbook.templates import compile_templates, shared_environment
+from textbook.templates import compile_templates, shared_environment, templates_digest
 
 if TYPE_CHECKING:  # the build command never loads the watcher
     from textbook.watch import Rebuild
@@ -61,7 +61,8 @@ def make_rebuild(options: BuildOptions, log: Callable[[str], None]) -> Rebuild:
         if report.is_written:
             log(f"built {len(report.pages)} pages in {(time.perf_counter() - start) * 1000:.0f} ms")
         if is_first:  # the first build may have rendered nothing: compile now, not at the first edit
-            compile_templates(shared_environment(options.root.resolve()))
+            root = options.root.resolve()
+            compile_templates(shared_environment(root, templates_digest(root)))
             is_first = False
             note = None if report.is_written else other_base_url(options, cache.built_home_url())
             if note:

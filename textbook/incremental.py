@@ -41,7 +41,6 @@ from textbook.sitefiles import (
     update_site,
     write_record,
 )
-from textbook.templates import templates_digest
 from textbook.writer import Asset, write_site
 
 STABLE_SECONDS = 2
@@ -193,7 +192,7 @@ class BuildCache:
         # canonical(). The link map is made from the Site alone (by the code digested here), so it
         # adds nothing but time.
         site_key = digest(code_digest(), library_versions(),
-                          templates_digest(self.root), site_text(context.site),
+                          context.templates_digest, site_text(context.site),
                           context.optional_params, context.specs)
         self._site_key = site_key
         reused: list[Page] = []

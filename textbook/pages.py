@@ -65,6 +65,7 @@ class RenderContext:
     specs: Mapping[str, Any]
     entry_index: Mapping[tuple[str, str], ChapterEntry]  # (slug, language folder) -> entry
     layout_sources: tuple[Path, ...]  # every layout and static file (see layout_files)
+    templates_digest: str  # of templates/, computed once per build (keys the Jinja environment and the pages)
 
 
 def language_of(site: Site, folder: str) -> Language:
@@ -180,22 +181,18 @@ def chapter_sources(ctx: RenderContext, chapter: Chapter, used: Sequence[str], d
     index = order.index(slug)
     near = set(order[max(index - 1, 0):index + 2])
     files = {chapter.source.path, site.config.path}
-    files.update(e.path for (s, _), e in ctx.entry_index.items() if s in near)
+    nearby = (ctx.entry_index.get((s, lang.folder)) for s in near for lang in site.languages)
+    files.update(entry.path for entry in nearby if entry is not None)
     files.update(lang.path for lang in site.languages)
     files.update(ctx.layout_sources)
     files.update(Path("templates", "includes", name) for name in used)
-    files.update(demo.path for demo in demos.values() if demo.name in used_demo_names(chapter.body, demos))
+    files.update(demos[name].path for name in demo_folders_in(chapter.body) & demos.keys())
     return tuple(sorted(files, key=path_order))
 
 
 def path_order(path: Path) -> tuple[str, ...]:
     """The sort key giving Path's own order, without Path's slow comparisons (thousands per build)."""
     return path.parts
-
-
-def used_demo_names(body: str, demos: Mapping[str, Demo]) -> set[str]:
-    """Demos a chapter body mentions by path (a cheap over-approximation, fine for dependencies)."""
-    return {name for name in demos if f"/demos/{name}" in body}
 
 
 def layout_files(root: Path) -> list[Path]:

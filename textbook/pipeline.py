@@ -38,7 +38,7 @@ from textbook.pages import (
     render_home,
 )
 from textbook.render_pool import render_chapters
-from textbook.templates import layout_names, shared_environment
+from textbook.templates import layout_names, shared_environment, templates_digest
 from textbook.translation import fallback_chapters, outdated_translations
 from textbook.writer import check_out_dir, collect_assets, write_site
 
@@ -124,7 +124,8 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
                 localized_images(images, [language.folder for language in languages]))
     pages_to_render = in_book_order(chapters + fallback_chapters(chapters, languages, config), config)
     optional = {name: tuple(sorted(spec.optional)) for name, spec in specs.items()}
-    ctx = RenderContext(root, site, make_link_map(site), optional, specs, index_entries(site), tuple(layout_files(root)))
+    ctx = RenderContext(root, site, make_link_map(site), optional, specs, index_entries(site), tuple(layout_files(root)),
+                        templates_digest(root))
     with found.stage("render"):
         pages = render_all(ctx, pages_to_render, options.jobs, found, cache)
     found.errors[:] = relative_errors(found.errors, root)
@@ -163,7 +164,7 @@ def render_all(ctx: RenderContext, chapters: tuple[Chapter, ...], jobs: int, fou
         found.errors.extend(errors)
         if page is not None:
             pages.append(page)
-    env = shared_environment(ctx.root)
+    env = shared_environment(ctx.root, ctx.templates_digest)
     site_page = cache.site_page if cache else render_site_page
     homes = [attempt(found, site_page, home_out_path(ctx, language), "", partial(render_home, language, env, ctx))
              for language in ctx.site.languages]

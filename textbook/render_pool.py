@@ -21,7 +21,7 @@ def render_chapters(ctx: RenderContext, chapters: Sequence[Chapter], jobs: int) 
     chunks = chunk_by_slug(chapters, max(jobs, 1) * CHUNKS_PER_WORKER)
     if jobs <= 1 or len(chapters) < MIN_PARALLEL_PAGES:
         return [outcome for chunk in chunks for outcome in render_chunk(ctx, chunk)]
-    compile_templates(shared_environment(ctx.root))  # before the workers start, so they share the work
+    compile_templates(shared_environment(ctx.root, ctx.templates_digest))  # before the workers start, so they share the work
     # The context goes to each worker once, at its start (forked: not even pickled), not with every chunk.
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(ctx,)) as pool:
         results = pool.map(render_worker_chunk, chunks)
@@ -59,7 +59,7 @@ def chunk_by_slug(chapters: Sequence[Chapter], count: int) -> list[tuple[Chapter
 
 def render_chunk(ctx: RenderContext, chapters: tuple[Chapter, ...]) -> list[Outcome]:
     """Render a chunk with the process's template environment; errors are returned, not raised."""
-    env = shared_environment(ctx.root)
+    env = shared_environment(ctx.root, ctx.templates_digest)
     outcomes: list[Outcome] = []
     for chapter in chapters:
         try:

@@ -75,10 +75,10 @@ def make_environment(root: Path) -> jinja2.Environment:
     return env
 
 
-def shared_environment(root: Path) -> jinja2.Environment:
-    """make_environment(root), kept in this process while templates/ holds the same files: its compiled
-    templates serve every chunk of a build and, in the dev server, the next builds."""
-    return _environment(root, templates_digest(root))
+def shared_environment(root: Path, digest: str) -> jinja2.Environment:
+    """make_environment(root), kept in this process while templates/ holds the same files (`digest`, from
+    templates_digest): its compiled templates serve every chunk of a build and, in the dev server, the next builds."""
+    return _environment(root, digest)
 
 
 @functools.lru_cache(maxsize=4)
