@@ -11,9 +11,6 @@ from textbook.templates import SITE_LAYOUTS
 from textbook.translation import parse_source
 
 DEFAULT_LAYOUT = "chapter"
-# `includes:` lists per-page script bundles in Jekyll books (mathjax, jquery, ...). We render math
-# to MathML at build time and each demo brings its own module, so the list is accepted and ignored.
-IGNORED_KEYS = ("includes",)
 
 
 def read_chapter(root: Path, source: SourceChapter, layouts: list[str]) -> tuple[Chapter, tuple[SourceWarning, ...]]:

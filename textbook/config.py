@@ -81,6 +81,6 @@ def normalize_base_url(base_url: str) -> str:
     return f"/{text}" if text else ""
 
 
-def config_location(config: BookConfig, slug: str | None = None) -> Location:
+def config_location(config: BookConfig, slug: str) -> Location:
     """Where book.yaml mentions a chapter (or its first line)."""
-    return config.chapter_locations.get(slug, Location(config.path)) if slug else Location(config.path)
+    return config.chapter_locations.get(slug, Location(config.path))

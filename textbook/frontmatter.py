@@ -16,7 +16,7 @@ from textbook.yamltext import Entry, load_entries
 KNOWN_KEYS: Mapping[str, str] = MappingProxyType({
     "layout": "text",
     "title": "text",
-    "includes": "list",
+    "includes": "list",  # Jekyll books' per-page script bundles (mathjax, ...): accepted, not needed here
     "header_image": "text",
     "header_text": "text",
     "translator": "text",

@@ -156,8 +156,3 @@ def find_key_line(path: Path, key: str) -> int:
         if pattern.match(line):
             return number
     return 1
-
-
-def language_by_folder(languages: tuple[Language, ...]) -> Mapping[str, Language]:
-    """Languages keyed by folder name."""
-    return {language.folder: language for language in languages}

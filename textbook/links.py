@@ -17,7 +17,6 @@ class LinkMap:
 
     base_url: str
     default_language: str
-    language_names: frozenset[str]  # folder names and BCP 47 codes
     folder_of: tuple[tuple[str, str], ...]  # (name, folder): codes and folders -> folder
     chapters: frozenset[tuple[str, str]]  # (slug, language folder)
     slugs: frozenset[str]
@@ -29,8 +28,7 @@ def make_link_map(site: Site) -> LinkMap:
     folder_of = {lang.folder: lang.folder for lang in site.languages}
     folder_of.update({lang.code: lang.folder for lang in site.languages})
     chapters = frozenset((entry.slug, entry.language) for entry in site.entries)
-    return LinkMap(site.config.base_url, site.config.default_language, frozenset(folder_of),
-                   tuple(sorted(folder_of.items())), chapters, frozenset(slug for slug, _ in chapters),
+    return LinkMap(site.config.base_url, site.config.default_language, tuple(sorted(folder_of.items())), chapters, frozenset(slug for slug, _ in chapters),
                    frozenset(site.localized_images))
 
 

@@ -69,11 +69,6 @@ class BuildReport:
     stage_seconds: tuple[tuple[str, float], ...] = ()
     is_written: bool = False
 
-    @property
-    def is_ok(self) -> bool:
-        """True when the site was written."""
-        return self.is_written
-
 
 @dataclass
 class Collector:

@@ -12,7 +12,6 @@ from textbook.errors import SourceError
 from textbook.model import Location
 from textbook.yamltext import yaml_error
 
-STR_TAG = "tag:yaml.org,2002:str"
 INT_TAG = "tag:yaml.org,2002:int"
 NULL_TAG = "tag:yaml.org,2002:null"
 Fields = dict[str, tuple[yaml.Node, yaml.Node]]

@@ -18,7 +18,7 @@ from textbook.links import (
 def link_map(base_url: str) -> LinkMap:
     folders = {"en": "en", "ja": "ja", "zh-Hans": "cn", "cn": "cn"}
     chapters = frozenset({("a", "en"), ("a", "ja"), ("b", "en"), ("a", "cn")})
-    return LinkMap(base_url, "en", frozenset(folders), tuple(sorted(folders.items())), chapters, frozenset({"a", "b"}))
+    return LinkMap(base_url, "en", tuple(sorted(folders.items())), chapters, frozenset({"a", "b"}))
 
 
 @pytest.mark.parametrize(("url", "language", "expected"), [
