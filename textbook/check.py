@@ -9,7 +9,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -57,6 +57,7 @@ class _Site:
     root: Path
     base_url: str
     pages: Mapping[str, PageRefs]
+    missing_in_demo: dict[Path, list[str]] = field(default_factory=dict)  # each demo folder looked at once
 
 
 def check_site(site_dir: Path, base_url: str, origins: Mapping[str, PageOrigin], book_root: Path,
@@ -87,8 +88,8 @@ def check_site(site_dir: Path, base_url: str, origins: Mapping[str, PageOrigin],
             seen[reference.url] += 1
             if message is None:
                 external.add(ExternalLink(where, reference.url))
-            elif (where, written_url(reference.url, base_url, origin.language)) not in reported:
-                reported.add((where, written_url(reference.url, base_url, origin.language)))
+            elif (where, written := written_url(reference.url, base_url, origin.language)) not in reported:
+                reported.add((where, written))
                 problems.add(LinkProblem(where, message))
     return CheckReport(tuple(sorted(problems)), tuple(sorted(external)), len(pages), count)
 
@@ -123,7 +124,10 @@ def check_reference(site: _Site, out_path: str, reference: Reference) -> str | N
         return f"{phrase} does not resolve ({reason})"
     if reference.kind == "demo":
         folder = site.root / target
-        missing = missing_demo_files(folder if folder.is_dir() else folder.parent)
+        folder = folder if folder.is_dir() else folder.parent
+        if folder not in site.missing_in_demo:  # every page in every language embeds the same demos
+            site.missing_in_demo[folder] = missing_demo_files(folder)
+        missing = site.missing_in_demo[folder]
         return f"demo {url} lacks {', '.join(missing)}" if missing else None
     fragment = unquote(parts.fragment)
     if fragment in BROWSER_FRAGMENTS or fragment.startswith(":~:") or target not in site.pages:
