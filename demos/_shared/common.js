@@ -67,8 +67,16 @@ export function fmt(template, values) {
   return String(template).replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
 }
 
+const percentFormats = new Map();
+
+/** x as a percentage in the page's language; the formatter is made once per language and precision
+ * (the explorers call this for every example on hover, draw-a-digit for every score on every frame). */
 export function percent(x, lang, digits = 0) {
-  return new Intl.NumberFormat(lang || undefined, { style: "percent", maximumFractionDigits: digits }).format(x);
+  const key = `${lang || ""}|${digits}`;
+  if (!percentFormats.has(key)) {
+    percentFormats.set(key, new Intl.NumberFormat(lang || undefined, { style: "percent", maximumFractionDigits: digits }));
+  }
+  return percentFormats.get(key).format(x);
 }
 
 /** A tiny element builder: h("p", {class: "x"}, "text", child, ...). */

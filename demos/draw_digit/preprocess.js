@@ -66,14 +66,13 @@ function centre({ pixels, w, h }) {
   return out;
 }
 
-/** x preprocessed as the data says: (x - mean) / std; mean and std are a number, or a list
- * (one value per pixel, or per channel: a list of one for grey MNIST). */
+/** x (pixels in 0..1, the data's "pixel/255" scale) preprocessed as the data says: (x - mean) / std;
+ * mean and std are a number, or a list (one value per pixel, or per channel: a list of one for grey MNIST). */
 export function standardize(x, input) {
   const at = (v, i) => (Array.isArray(v) ? v[i % v.length] : v);
   const mean = input?.mean ?? 0;
   const std = input?.std ?? 1;
-  const gain = input?.scale === "pixel" ? 255 : 1;
-  return x.map((v, i) => (v * gain - at(mean, i)) / at(std, i));
+  return x.map((v, i) => (v - at(mean, i)) / at(std, i));
 }
 
 /** Scores bias[c] + w[c] . x, and their softmax. */
