@@ -130,13 +130,15 @@ def hidden_weights_demo(first: np.ndarray, second: np.ndarray, output_bias: np.n
             OutputFile("demos/mnist_weights/hidden.png", encode_png(Image.fromarray(sheet), colors=64))]
 
 
-def draw_digit_demo(weights: np.ndarray, bias: np.ndarray, accuracy: float,
-                    params: dict[str, Any]) -> list[OutputFile]:
-    """draw_digit: the one-layer MNIST weights [class][784] and biases, and the input scaling."""
+def draw_digit_demo(weights: np.ndarray, bias: np.ndarray, scaling: tuple[tuple[float, ...], tuple[float, ...]],
+                    accuracy: float, params: dict[str, Any]) -> list[OutputFile]:
+    """draw_digit: the one-layer MNIST weights [class][784] and biases, and the input scaling the network
+    was trained with (`scaling`: the mean and std of each channel, in pixel/255 units)."""
+    mean, std = (values[0] if len(values) == 1 else list(values) for values in scaling)
     document = {
         "schema_version": SCHEMA_VERSION,
         "weights": significant(weights.T, 3), "bias": significant(bias, 4),
-        "input": {"scale": "pixel/255", "mean": 0.0, "std": 1.0, "size": [28, 28],
+        "input": {"scale": "pixel/255", "mean": mean, "std": std, "size": [28, 28],
                   "layout": "row-major, white digit (255) on black (0), as in MNIST"},
         "accuracy": round(accuracy, 4), "params": params,
     }

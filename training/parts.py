@@ -44,7 +44,8 @@ def make_mnist_1layer(ws: Workspace) -> list[OutputFile]:
             test.images, test.labels, trained.test_probs, data.classes), colors=32),
         *exports.confusion_demo("confusion_mnist", "mnist", data.classes, test.images,
                                 test.labels, trained.test_probs, 25, params),
-        *exports.draw_digit_demo(layer.weights, layer.bias, trained.test_accuracy, params),
+        *exports.draw_digit_demo(layer.weights, layer.bias, (trained.inputs.mean, trained.inputs.std),
+                                 trained.test_accuracy, params),
     ]
 
 

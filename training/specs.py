@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -56,11 +57,16 @@ class Inputs:
 
     def features(self, rows: np.ndarray) -> np.ndarray:
         """(pixel / 255 - mean) / std per channel, as float32."""
-        repeat = rows.shape[1] // len(self.mean)
-        offset = np.tile(np.array(self.mean, np.float32) * 255.0, repeat)
-        scale = np.tile(1.0 / (np.array(self.std, np.float32) * 255.0), repeat)
+        offset, scale = self._affine
         features: np.ndarray = (rows.astype(np.float32) - offset) * scale
         return features
+
+    @functools.cached_property
+    def _affine(self) -> tuple[np.ndarray, np.ndarray]:
+        """The per-column offset and scale of `features`, made once (it runs for every mini-batch)."""
+        repeat = self.train.shape[1] // len(self.mean)
+        return (np.tile(np.array(self.mean, np.float32) * 255.0, repeat),
+                np.tile(1.0 / (np.array(self.std, np.float32) * 255.0), repeat))
 
 
 def prepare_inputs(dataset: Dataset, standardize: bool) -> Inputs:

@@ -115,7 +115,7 @@ def test_sprite_sheet_layout() -> None:
 def test_draw_digit_weights_reproduce_the_scores() -> None:
     rng = np.random.default_rng(4)
     weights, bias = rng.normal(0, 0.1, (784, 10)).astype(np.float32), rng.normal(0, 1, 10)
-    [file] = draw_digit_demo(weights, bias, 0.9123456, {"seed": 1})
+    [file] = draw_digit_demo(weights, bias, ((0.0,), (1.0,)), 0.9123456, {"seed": 1})
     doc = json.loads(file.data)
     assert file.path == "demos/draw_digit/data.json" and doc["schema_version"] == 1
     assert doc["accuracy"] == 0.9123 and doc["input"]["scale"] == "pixel/255"
