@@ -84,18 +84,18 @@ mountAll("draw_digit", STRINGS, (el, { data, strings, lang }) => {
     });
     guess.textContent = fmt(strings.guess, { class: names[top], probability: percent(probs[top], lang) });
   };
-  enableDrawing(canvas, ctx, schedule, () => { live.textContent = guess.textContent; });
+  // A finished stroke is scored at once (not at the next frame), so what is announced is its guess.
+  const scoreNow = () => { cancelAnimationFrame(pending); update(); };
+  enableDrawing(canvas, ctx, schedule, () => { scoreNow(); live.textContent = guess.textContent; });
   clear.addEventListener("click", () => {
     ctx.clearRect(0, 0, PAD, PAD);
-    hint.hidden = false;
-    drawInput(seen, null);
-    showEmpty();
+    scoreNow();
     live.textContent = strings.empty_guess;
   });
   showEmpty();
 });
 
-/** Pointer Events drawing with a soft round brush; calls onChange while drawing, onEnd after. */
+/** Pointer Events drawing with a soft round brush; calls onChange while drawing, onEnd when a stroke ends. */
 function enableDrawing(canvas, ctx, onChange, onEnd) {
   ctx.lineCap = "round";
   ctx.lineJoin = "round";
@@ -124,14 +124,15 @@ function enableDrawing(canvas, ctx, onChange, onEnd) {
   });
   canvas.addEventListener("pointermove", (e) => {
     if (!last) return;
-    for (const ev of e.getCoalescedEvents?.() ?? [e]) {
+    const coalesced = e.getCoalescedEvents?.() ?? [];  // empty for events made by a script
+    for (const ev of coalesced.length ? coalesced : [e]) {
       const p = point(ev);
       stroke(last, p);
       last = p;
     }
     onChange();
   });
-  const end = () => { if (last) { last = null; onChange(); onEnd(); } };
+  const end = () => { if (last) { last = null; onEnd(); } };
   canvas.addEventListener("pointerup", end);
   canvas.addEventListener("pointercancel", end);
 }

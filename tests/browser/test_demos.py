@@ -253,6 +253,33 @@ def test_drawing_changes_the_scores_and_clear_resets_them(site_url: str, site_di
     assert console.problems == []
 
 
+# Press, move and release in one task, with no frame in between (a quick flick), then read at once
+# what is announced and what the guess says.
+QUICK_STROKE = """([fx, fy]) => {
+  const demo = document.querySelector('[data-demo="draw_digit"]');
+  const canvas = demo.querySelector("canvas.dd-canvas"), box = canvas.getBoundingClientRect();
+  const at = (y) => ({clientX: box.left + fx * box.width, clientY: box.top + y * box.height, button: 0,
+                      pointerId: 1, bubbles: true, isPrimary: true});
+  canvas.setPointerCapture = () => {};  // a synthetic pointer is not an active one to capture
+  canvas.dispatchEvent(new PointerEvent("pointerdown", at(fy)));
+  canvas.dispatchEvent(new PointerEvent("pointermove", at(fy + 0.5)));
+  canvas.dispatchEvent(new PointerEvent("pointerup", at(fy + 0.5)));
+  return [demo.querySelector("[aria-live]").textContent, demo.querySelector(".dd-guess").textContent];
+}"""
+
+
+def test_a_quick_stroke_announces_its_own_guess(site_url: str, site_dir: Path, make_page: Any, console: Console) -> None:
+    demo_data(site_dir, "draw_digit")
+    page = mount(make_page(), chapter_url(site_url), ("draw_digit",))
+    for point in ([0.5, 0.2], [0.3, 0.3]):
+        announced, guess = page.evaluate(QUICK_STROKE, point)
+        assert announced == guess and "%" in guess, "the stroke just drawn is scored before it is announced"
+    page.locator('[data-demo="draw_digit"]').get_by_role("button").click()
+    assert page.locator('[data-demo="draw_digit"] [aria-live]').inner_text() == \
+        page.locator('[data-demo="draw_digit"] .dd-guess').inner_text()
+    assert console.problems == []
+
+
 def test_drawing_by_touch_changes_the_scores(site_url: str, site_dir: Path, make_page: Any, console: Console) -> None:
     demo_data(site_dir, "draw_digit")
     page = mount(make_page(width=390, height=800, has_touch=True, is_mobile=True), chapter_url(site_url), ("draw_digit",))
