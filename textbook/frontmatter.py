@@ -44,14 +44,20 @@ def normalize_newlines(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def front_matter_lines(text: str) -> tuple[re.Match[str] | None, re.Match[str] | None]:
+    """The opening `---` line of a text (normalize_newlines'd) and the line that closes it; None for
+    either that is missing."""
+    opening = _OPENING.match(text)
+    return opening, _CLOSING.search(text, opening.end() - 1) if opening else None
+
+
 def parse_front_matter(text: str, path: Path) -> FrontMatter:
     """Split `---` YAML front matter from the body; raises BuildErrors listing every mistake."""
     text = normalize_newlines(text)
-    opening = _OPENING.match(text)
+    opening, closing = front_matter_lines(text)
     if opening is None:
         check_late_opening(text, path)
         return FrontMatter(MappingProxyType({}), text, 1)
-    closing = _CLOSING.search(text, opening.end() - 1)
     if closing is None:
         raise BuildErrors([SourceError(Location(path, 1, 1), "front matter is not closed",
                                        'expected a line "---" after the YAML')])

@@ -12,7 +12,7 @@ from textbook.errors import UsageError, read_source
 from textbook.frontmatter import parse_front_matter
 from textbook.i18n import load_languages
 from textbook.model import Language
-from textbook.translation import file_hash, parse_source, with_source_line
+from textbook.translation import content_hash, file_hash, parse_source, with_source_line
 
 # Each Chinese character and each Japanese kana counts as a word: these scripts have no spaces.
 # Korean (Hangul) puts spaces between words, so it is counted like English.
@@ -71,7 +71,7 @@ def translation_status(root: Path) -> tuple[LanguageStatus, ...]:
         front = parse_front_matter(text, source.path)
         value = front.meta.get("source")
         found[(source.slug, source.language)] = (value if isinstance(value, str) else None,
-                                                 file_hash(text),
+                                                 content_hash(front.body),
                                                  count_words(front.body))
     statuses = []
     for language in languages:

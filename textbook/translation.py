@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from textbook.frontmatter import normalize_newlines
+from textbook.frontmatter import front_matter_lines, normalize_newlines
 from textbook.model import BookConfig, Chapter, Language, SourceChapter
 
 HASH_LENGTH = 10
@@ -44,8 +44,7 @@ def content_hash(body: str) -> str:
 def body_of(text: str) -> str:
     """A chapter file's body without parsing its YAML (old versions from git may not parse)."""
     text = normalize_newlines(text)
-    opening = re.match(r"---[ \t]*\n", text)
-    closing = re.compile(r"^---[ \t]*$", re.MULTILINE).search(text, opening.end() - 1) if opening else None
+    _, closing = front_matter_lines(text)
     return text[closing.end() + 1:] if closing else text
 
 
