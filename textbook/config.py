@@ -10,12 +10,12 @@ from textbook.yamlfile import (
     Fields,
     check_keys,
     load_mapping,
-    node_location,
     require,
     text_list,
     text_map,
     text_value,
 )
+from textbook.yamltext import node_location
 
 CONFIG_NAME = "book.yaml"
 KEYS = ("title", "default_language", "chapters", "base_url")

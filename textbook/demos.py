@@ -16,10 +16,10 @@ from textbook.yamlfile import (
     check_keys,
     int_value,
     load_mapping,
-    node_location,
     require,
     text_value,
 )
+from textbook.yamltext import node_location
 
 DEMO_FILE = "demo.yaml"
 KEYS = ("title", "script", "style", "height", "fallback", "fallback_alt")

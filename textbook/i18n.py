@@ -18,12 +18,12 @@ from textbook.yamlfile import (
     check_keys,
     load_mapping,
     mapping_fields,
-    node_location,
     plain_value,
     require,
     text_map,
     text_value,
 )
+from textbook.yamltext import node_location
 
 LANGUAGE_FILE = "_language.yaml"
 KEYS = ("name", "code", "direction", "ui", "demo")

@@ -1,7 +1,6 @@
 """YAML files read as node trees, so every value keeps its file:line and its text as written."""
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,8 @@ import yaml
 
 from textbook.errors import SourceError
 from textbook.model import Location
-from textbook.yamltext import yaml_error
+from textbook.suggest import did_you_mean
+from textbook.yamltext import compose, node_location, yaml_error
 
 INT_TAG = "tag:yaml.org,2002:int"
 NULL_TAG = "tag:yaml.org,2002:null"
@@ -19,29 +19,15 @@ Fields = dict[str, tuple[yaml.Node, yaml.Node]]
 _FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def node_location(node: yaml.Node, path: Path) -> Location:
-    """Where a node starts, 1-based."""
-    return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
 def load_mapping(text: str, path: Path) -> Fields:
     """Parse a YAML document whose top level is a mapping; key -> (key node, value node)."""
     try:
-        node = compose(text)
+        node = compose(text, _FAST_LOADER, yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         raise yaml_error(error, text, path) from None
     if node is None:
         return {}
     return mapping_fields(node, path, "the file")
-
-
-def compose(text: str) -> yaml.Node | None:
-    """A YAML text's node tree, by libyaml when it can; errors always come from the pure-Python parser,
-    so messages do not depend on libyaml."""
-    try:
-        return yaml.compose(text, Loader=_FAST_LOADER)
-    except yaml.YAMLError:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def mapping_fields(node: yaml.Node, path: Path, what: str) -> Fields:
@@ -64,8 +50,7 @@ def check_keys(fields: Fields, allowed: Iterable[str], path: Path, what: str) ->
     errors = []
     for key, (key_node, _) in fields.items():
         if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f'did you mean "{close[0]}"?' if close else f"known keys: {', '.join(known)}"
+            hint = did_you_mean(key, known) or f"known keys: {', '.join(known)}"
             errors.append(SourceError(node_location(key_node, path), f'unknown key "{key}" in {what}', hint))
     return errors
 

@@ -23,7 +23,7 @@ class Entry:
     value_location: Location
 
 
-def node_location(node: yaml.Node, path: Path, first_line: int) -> Location:
+def node_location(node: yaml.Node, path: Path, first_line: int = 1) -> Location:
     """The file location of a YAML node whose document starts at file line `first_line`."""
     mark = node.start_mark
     return Location(path, first_line + mark.line, mark.column + 1)
@@ -50,14 +50,19 @@ def yaml_error(error: yaml.MarkedYAMLError, text: str, path: Path, first_line: i
     return SourceError(Location(path, line, column), f"invalid YAML: {problem}")
 
 
+def compose(text: str, fast: type[yaml.BaseLoader], slow: type[yaml.BaseLoader]) -> yaml.Node | None:
+    """A YAML text's node tree, by libyaml (`fast`) when it can; errors always come from the pure-Python
+    parser (`slow`), so messages do not depend on libyaml."""
+    try:
+        return yaml.compose(text, Loader=fast)
+    except yaml.YAMLError:
+        return yaml.compose(text, Loader=slow)
+
+
 def load_entries(text: str, path: Path, first_line: int) -> list[Entry]:
     """The top-level mapping of a YAML text as entries; SourceError on bad YAML or duplicate keys."""
     try:
-        root = yaml.compose(text, Loader=_FAST_LOADER)
-    except yaml.YAMLError:
-        root = None
-    try:  # errors always come from the pure-Python parser, so messages do not depend on libyaml
-        root = root if root is not None else yaml.compose(text, Loader=yaml.BaseLoader)
+        root = compose(text, _FAST_LOADER, yaml.BaseLoader)
     except yaml.MarkedYAMLError as error:
         raise yaml_error(error, text, path, first_line) from None
     if root is None:
