@@ -46,13 +46,12 @@ class Split:
 
 @dataclass(frozen=True)
 class Dataset:
-    """One dataset as read from disk, with the files it came from."""
+    """One dataset as read from disk (pipeline.dataset_files names the files it comes from)."""
 
     name: str
     classes: tuple[str, ...]
     train: Split
     test: Split
-    files: tuple[Path, ...]
 
 
 def mnist_path(folder: Path, name: str) -> Path:
@@ -98,7 +97,7 @@ def load_mnist(folder: Path) -> Dataset:
             raise DatasetError(f"{paths[f'{part}_labels']}: {len(labels)} labels for "
                                f"{len(images)} images in {paths[f'{part}_images']}")
         splits.append(Split(images, labels))
-    return Dataset("mnist", MNIST_CLASSES, splits[0], splits[1], tuple(paths.values()))
+    return Dataset("mnist", MNIST_CLASSES, splits[0], splits[1])
 
 
 def load_cifar10(folder: Path) -> Dataset:
@@ -113,7 +112,7 @@ def load_cifar10(folder: Path) -> Dataset:
     if not isinstance(names, list) or len(names) != 10:
         raise DatasetError(f"{source}:batches.meta: expected 10 label_names")
     classes = tuple(n.decode() if isinstance(n, bytes) else str(n) for n in names)
-    return Dataset("cifar10", classes, train, test, (source,))
+    return Dataset("cifar10", classes, train, test)
 
 
 def _read_bytes(path: Path) -> bytes:

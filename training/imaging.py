@@ -60,20 +60,15 @@ def draw_centered(draw: ImageDraw.ImageDraw, center: tuple[float, float], text: 
     draw.text(center, text, fill=fill, font=font(size, is_bold), anchor="mm")
 
 
-def tile_row(tiles: list[np.ndarray], labels: list[str], scale: int, gap: int,
-             label_size: int, columns: int | None = None) -> Image.Image:
-    """Tiles upscaled and laid out in a grid, each with its label centred underneath."""
-    columns = columns or len(tiles)
-    rows = -(-len(tiles) // columns)
+def tile_row(tiles: list[np.ndarray], labels: list[str], scale: int, gap: int, label_size: int) -> Image.Image:
+    """Tiles upscaled and laid out in a row, each with its label centred underneath."""
     height, width = tiles[0].shape[:2]
     lines = max(label.count("\n") + 1 for label in labels) if labels else 1
     cell_w, cell_h = width * scale, height * scale + label_size * (1 + 1.3 * lines)
-    canvas = Image.new("RGB", (columns * cell_w + (columns + 1) * gap,
-                               int(rows * cell_h + (rows + 1) * gap)), BACKGROUND)
+    canvas = Image.new("RGB", (len(tiles) * cell_w + (len(tiles) + 1) * gap, int(cell_h + 2 * gap)), BACKGROUND)
     draw = ImageDraw.Draw(canvas)
     for index, (tile, label) in enumerate(zip(tiles, labels)):
-        x = gap + (index % columns) * (cell_w + gap)
-        y = int(gap + (index // columns) * (cell_h + gap))
+        x, y = gap + index * (cell_w + gap), gap
         canvas.paste(Image.fromarray(as_rgb(upscale(tile, scale))), (x, y))
         draw.multiline_text((x + cell_w / 2, y + height * scale + label_size * 0.4), label, fill=INK,
                             font=font(label_size), anchor="ma", align="center", spacing=2)

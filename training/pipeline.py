@@ -14,6 +14,7 @@ from training import datasets
 from training.datasets import Dataset
 from training.download import SOURCES, ensure_source
 from training.exports import OutputFile
+from training.imaging import write_atomic
 from training.models import TrainResult, accuracy, predict_proba, train_model
 from training.specs import MODEL_SPECS, Inputs, ModelSpec, prepare_inputs
 
@@ -30,7 +31,6 @@ class Trained:
     test_probs: np.ndarray
     train_accuracy: float
     test_accuracy: float
-    seconds: float
 
 
 @dataclass
@@ -76,12 +76,11 @@ class Workspace:
         start = time.perf_counter()
         result = train_model(inputs.train, data.train.labels, len(data.classes), spec.config, on_step,
                              inputs.features)
-        seconds = time.perf_counter() - start
-        self.durations[f"train_{spec.name}"] = seconds
+        self.durations[f"train_{spec.name}"] = time.perf_counter() - start
         probs = predict_proba(result.model, inputs.test, features=inputs.features)
         return Trained(spec, result, inputs, probs,
                        accuracy(result.model, inputs.train, data.train.labels, inputs.features),
-                       float(np.mean(probs.argmax(axis=1) == data.test.labels)), seconds)
+                       float(np.mean(probs.argmax(axis=1) == data.test.labels)))
 
 
 def file_digest(path: Path) -> str:
@@ -122,8 +121,6 @@ def part_stamp(code: str, models: tuple[str, ...], dataset_sums: dict[str, dict[
 
 def write_outputs(root: Path, files: list[OutputFile]) -> int:
     """Write each file atomically unless its bytes are already there; return how many changed."""
-    from training.imaging import write_atomic
-
     changed = 0
     for item in files:
         path = root / item.path
