@@ -193,7 +193,7 @@ class BuildCache:
         # adds nothing but time.
         site_key = digest(code_digest(), library_versions(),
                           context.templates_digest, site_text(context.site),
-                          context.optional_params, context.specs)
+                          context.specs)
         self._site_key = site_key
         reused: list[Page] = []
         todo: list[Chapter] = []

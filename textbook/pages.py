@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from textbook.includes import IncludeCall, IncludeSpec
 from textbook.links import (
     LinkMap,
     chapter_path,
@@ -61,8 +62,7 @@ class RenderContext:
     root: Path
     site: Site
     links: LinkMap
-    optional_params: Mapping[str, tuple[str, ...]]
-    specs: Mapping[str, Any]
+    specs: Mapping[str, IncludeSpec]
     entry_index: Mapping[tuple[str, str], ChapterEntry]  # (slug, language folder) -> entry
     layout_sources: tuple[Path, ...]  # every layout and static file (see layout_files)
     templates_digest: str  # of templates/, computed once per build (keys the Jinja environment and the pages)
@@ -150,7 +150,7 @@ def render_chapter(chapter: Chapter, env: jinja2.Environment, ctx: RenderContext
     context = common_context(site, links, language, chapter.title, with_base(links, path))
     demos = {demo.name: demo for demo in site.demos}
     used: list[str] = []
-    renderer = make_include_renderer(env, context["page"], language.ui, demos, ctx.optional_params, used)
+    renderer = make_include_renderer(env, context["page"], language.ui, demos, ctx.specs, used)
     body = render_body(chapter.body, Location(source.path, chapter.body_line), ctx.specs, renderer)
     switcher = translations(ctx, source.slug, language.folder)
     previous, following = neighbours(ctx, source.slug, language.folder)
@@ -238,8 +238,8 @@ def render_demo_page(demo: Demo, env: jinja2.Environment, ctx: RenderContext, us
     path = demo_path(demo)
     context = common_context(site, links, language, demo.title, with_base(links, path))
     used: list[str] = []
-    renderer = make_include_renderer(env, context["page"], language.ui, {d.name: d for d in site.demos}, ctx.optional_params, used)
-    insert = renderer(DemoCall("demo_insert.html", {"path": path}, Location(demo.path, 1)))
+    renderer = make_include_renderer(env, context["page"], language.ui, {d.name: d for d in site.demos}, ctx.specs, used)
+    insert = renderer(IncludeCall("demo_insert.html", {"path": path}, Location(demo.path, 1)))
     chapters = tuple(chapter_link(ctx, c.source.slug, language.folder) for c in used_in if c.source.language == language.folder)
     context.update(demo=demo, content=Markup(rewrite_links(insert, language.folder, links)), used_in=chapters)
     html = render_page(env, "demo", context)
@@ -266,12 +266,3 @@ def demo_folders_in(text: str) -> frozenset[str]:
         names.add(text[start + len(DEMO_PREFIX):end])
         start = text.find(DEMO_PREFIX, start + 1)
     return frozenset(names)
-
-
-@dataclass(frozen=True)
-class DemoCall:
-    """An include call made by the compiler itself (same shape as rendering's IncludeCall)."""
-
-    name: str
-    params: Mapping[str, str]
-    location: Location

@@ -118,8 +118,7 @@ def build(options: BuildOptions, cache: BuildCache | None = None) -> BuildReport
                 outdated_translations(chapters),
                 localized_images(images, [language.folder for language in languages]))
     pages_to_render = in_book_order(chapters + fallback_chapters(chapters, languages, config), config)
-    optional = {name: tuple(sorted(spec.optional)) for name, spec in specs.items()}
-    ctx = RenderContext(root, site, make_link_map(site), optional, specs, index_entries(site), tuple(layout_files(root)),
+    ctx = RenderContext(root, site, make_link_map(site), specs, index_entries(site), tuple(layout_files(root)),
                         templates_digest(root))
     with found.stage("render"):
         pages = render_all(ctx, pages_to_render, options.jobs, found, cache)

@@ -13,6 +13,7 @@ import jinja2
 from textbook.cachefiles import folder_digest
 from textbook.demos import demo_name
 from textbook.errors import SourceError, read_source
+from textbook.includes import IncludeCall, IncludeSpec
 from textbook.model import Demo, Location
 from textbook.suggest import did_you_mean
 
@@ -157,13 +158,15 @@ def make_include_renderer(
     page: PageInfo,
     ui: Mapping[str, str],
     demos: Mapping[str, Demo],
-    optional: Mapping[str, tuple[str, ...]],
+    specs: Mapping[str, IncludeSpec],
     used: list[str],
-) -> Callable[[Any], str]:
-    """The callback render_body calls for each include tag; records each include it renders in `used`."""
-    def render_include(call: Any) -> str:
+) -> Callable[[IncludeCall], str]:
+    """The callback render_body calls for each include tag; records each include it renders in `used`.
+    An optional parameter the tag does not give is None in the template (see the include's contract)."""
+    def render_include(call: IncludeCall) -> str:
         name = f"{INCLUDES}/{call.name}"
-        params = {key: None for key in optional.get(call.name, ())}
+        spec = specs.get(call.name)
+        params: dict[str, str | None] = {key: None for key in sorted(spec.optional)} if spec else {}
         params.update(call.params)
         used.append(call.name)
         try:
