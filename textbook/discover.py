@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from textbook.config import config_location
@@ -32,9 +32,15 @@ def discover_chapters(root: Path, config: BookConfig,
     missing = [slug for slug in config.chapters if (slug, config.default_language) not in by_key]
     if missing:
         raise BuildErrors(SourceError(config_location(config, slug), f'chapter "{slug}" has no file chapters/{config.default_language}/{slug}.md') for slug in missing)
-    order = {slug: index for index, slug in enumerate(config.chapters)}
-    listed = [chapter for chapter in by_key.values() if chapter.slug in order]
-    return tuple(sorted(listed, key=lambda c: (order[c.slug], c.language != config.default_language, c.language)))
+    slugs = set(config.chapters)
+    listed = [chapter for chapter in by_key.values() if chapter.slug in slugs]
+    return tuple(sorted(listed, key=book_order(config)))
+
+
+def book_order(config: BookConfig) -> Callable[[SourceChapter], tuple[int, bool, str]]:
+    """The sort key of book order: by book.yaml's chapters, the default language first, then by folder."""
+    position = {slug: index for index, slug in enumerate(config.chapters)}
+    return lambda source: (position[source.slug], source.language != config.default_language, source.language)
 
 
 def unlisted_chapters(root: Path, config: BookConfig,

@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textbook.chapters import read_chapter
 from textbook.config import load_config
 from textbook.demos import load_demos, missing_fallbacks
-from textbook.discover import chapter_files, discover_chapters, unlisted_chapters
+from textbook.discover import (
+    book_order,
+    chapter_files,
+    discover_chapters,
+    unlisted_chapters,
+)
 from textbook.errors import BuildErrors, SourceError, SourceWarning, sort_errors
 from textbook.i18n import check_ui_strings, load_languages
 from textbook.images import image_files, localized_images, missing_images
@@ -182,8 +187,8 @@ def render_site_page(target: str, inputs: str, render: Callable[[], Page]) -> Pa
 
 def in_book_order(chapters: tuple[Chapter, ...], config: BookConfig) -> tuple[Chapter, ...]:
     """Chapters (translations and fallback pages) by book order, then default language first, then folder."""
-    order = {slug: index for index, slug in enumerate(config.chapters)}
-    return tuple(sorted(chapters, key=lambda c: (order[c.source.slug], c.source.language != config.default_language, c.source.language)))
+    key = book_order(config)
+    return tuple(sorted(chapters, key=lambda chapter: key(chapter.source)))
 
 
 def unique(errors: list[SourceError] | list[SourceWarning]) -> tuple[SourceError, ...]:
