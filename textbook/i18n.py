@@ -27,12 +27,26 @@ from textbook.yamltext import node_location
 
 LANGUAGE_FILE = "_language.yaml"
 KEYS = ("name", "code", "direction", "ui", "demo")
-# The UI strings the layouts use; the default language must define every one of them.
-UI_KEYS = (
-    "chapters", "contents", "further_reading", "home", "interactive_demo", "languages",
-    "next_chapter", "not_translated", "outdated_notice", "previous_chapter", "read_original",
-    "skip_to_content", "todo", "translated_by", "untranslated_notice",
-)
+# The UI strings the layouts use, and what each is for (new-language writes it beside the string for
+# translators); the default language must define every one of them.
+UI_STRINGS: Mapping[str, str] = {
+    "chapters": "heading of the home page's chapter list; label of the previous/next navigation",
+    "contents": "heading of a chapter's table of contents",
+    "further_reading": "heading of the further reading list",
+    "home": "link to the home page",
+    "interactive_demo": "label above a demo on its own page",
+    "languages": "label of the language switcher (read out by screen readers)",
+    "next_chapter": "link to the next chapter",
+    "not_translated": "note on a language that does not have this page yet (switcher, home page)",
+    "outdated_notice": "banner on a translation whose original changed since; {language} = the original's language",
+    "previous_chapter": "link to the previous chapter",
+    "read_original": "link to the original from the notices",
+    "skip_to_content": "first link of every page, for keyboard users",
+    "todo": "label of a to-do note in a draft chapter",
+    "translated_by": "before the translator's name",
+    "untranslated_notice": "notice on a chapter not translated yet; {language} = this language's name",
+}
+UI_KEYS = tuple(UI_STRINGS)
 # The UI strings the layouts fill in with `replace("{language}", ...)`; the others take no placeholder.
 UI_PLACEHOLDERS: Mapping[str, tuple[str, ...]] = {"outdated_notice": ("language",), "untranslated_notice": ("language",)}
 _PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")

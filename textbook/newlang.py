@@ -8,27 +8,8 @@ from typing import Any
 
 from textbook.config import load_config
 from textbook.errors import UsageError
-from textbook.i18n import BCP47, LANGUAGE_FILE, load_languages
+from textbook.i18n import BCP47, LANGUAGE_FILE, UI_STRINGS, load_languages
 from textbook.model import Language
-
-# What each UI string is for, so a translator knows where it shows up.
-UI_HELP = {
-    "chapters": "heading of the home page's chapter list; label of the previous/next navigation",
-    "contents": "heading of a chapter's table of contents",
-    "further_reading": "heading of the further reading list",
-    "home": "link to the home page",
-    "interactive_demo": "label above a demo on its own page",
-    "languages": "label of the language switcher (read out by screen readers)",
-    "next_chapter": "link to the next chapter",
-    "not_translated": "note on a language that does not have this page yet (switcher, home page)",
-    "outdated_notice": "banner on a translation whose original changed since; {language} = the original's language",
-    "previous_chapter": "link to the previous chapter",
-    "read_original": "link to the original from the notices",
-    "skip_to_content": "first link of every page, for keyboard users",
-    "todo": "label of a to-do note in a draft chapter",
-    "translated_by": "before the translator's name",
-    "untranslated_notice": "notice on a chapter not translated yet; {language} = this language's name",
-}
 
 
 class LanguageExists(Exception):
@@ -52,7 +33,7 @@ def language_template(code: str, default: Language) -> str:
         "ui:",
     ]
     for key, value in default.ui.items():
-        help_text = UI_HELP.get(key, "UI string")
+        help_text = UI_STRINGS.get(key, "UI string")
         lines += [f"  # {help_text}; {default.name}: {yaml_value(value)}", f"  {key}: {yaml_value(value)}"]
     if default.demo:
         lines.append(f"# Strings of the interactive demos; {default.name}'s value in the comment above each")
