@@ -26,6 +26,10 @@ class TrainConfig:
     activation: str = "tanh"
     optimizer: str = "adam"  # or "momentum": SGD with momentum 0.9
 
+    def total_steps(self, examples: int) -> int:
+        """How many mini-batches training on `examples` examples takes (the last batch may be short)."""
+        return self.epochs * -(-examples // self.batch_size)
+
 
 @dataclass(frozen=True)
 class Layer:
@@ -137,8 +141,7 @@ def train_model(x: np.ndarray, y: np.ndarray, n_classes: int, config: TrainConfi
     moments = [np.zeros_like(p) for p in params]
     squares = [np.zeros_like(p) for p in params]
     rng = np.random.default_rng(config.seed + 1)
-    steps_per_epoch = -(-len(y) // config.batch_size)
-    total_steps = config.epochs * steps_per_epoch
+    total_steps = config.total_steps(len(y))
     step = 0
     losses: list[float] = []
     for _ in range(config.epochs):

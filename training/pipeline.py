@@ -71,7 +71,7 @@ class Workspace:
         if key not in self.inputs:
             self.inputs[key] = prepare_inputs(data, spec.standardize)
         inputs = self.inputs[key]
-        steps = spec.config.epochs * -(-len(inputs.train) // spec.config.batch_size)
+        steps = spec.config.total_steps(len(inputs.train))
         on_step = self.progress(spec.name, steps) if self.progress else None
         start = time.perf_counter()
         result = train_model(inputs.train, data.train.labels, len(data.classes), spec.config, on_step,
